@@ -1,0 +1,45 @@
+# Two commands do all the set-up on a fresh machine that has python3, git and make:
+#   make run    install, migrate, load the default data, serve http://127.0.0.1:8000/
+#   make test   install what the tests need and run the whole suite (SQLite unless DATABASE_URL)
+
+SHELL := /bin/bash
+UV := .tools/uv
+PYTHON := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# uv uses the machine's python3 (3.11+) and never downloads an interpreter.
+export UV_PYTHON ?= python3
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: run test install install-dev check lint format
+
+$(UV):
+	python3 scripts/bootstrap_uv.py $(UV)
+
+install: $(UV)
+	$(UV) sync --frozen --no-dev --inexact
+
+install-dev: $(UV)
+	$(UV) sync --frozen
+
+# The development server, with debug on. For production use gunicorn (README).
+run: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PYTHON) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PYTHON) manage.py load_default_data
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+check: install-dev
+	DJANGO_SETTINGS_MODULE=tests.settings $(PYTHON) manage.py check
+	DJANGO_SETTINGS_MODULE=tests.settings $(PYTHON) manage.py makemigrations --check --dry-run
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install-dev
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
