@@ -1,0 +1,316 @@
+"""What came out of the consultations: challenges, good practices and recommendations."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import (
+    Consultation,
+    GuidingPrinciple,
+    Objective,
+    SourceDocument,
+)
+from consultations.publication import Publishable, PublishableQuerySet, TimeStamped
+from recommendations.references import reference_slug, reference_sort_key, validate_reference
+
+
+class Actor(models.Model):
+    """Who a recommendation is addressed to (governments of destination, the private sector...).
+
+    A lookup table rather than fixed choices: the secretariat extends it.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="actor_unique_slug",
+                violation_error_message=_("An addressee with this slug already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                name="actor_unique_name",
+                violation_error_message=_("An addressee with this name already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemQuerySet(PublishableQuerySet):
+    """Shared by challenges, good practices and recommendations."""
+
+    review_path = "source_document__review"
+    consultation_path = "consultation"
+
+    def in_document_order(self) -> ItemQuerySet:
+        return self.order_by("source_document_id", "reference_sort_key")
+
+    def for_objective(self, number: int) -> ItemQuerySet:
+        return self.filter(objectives__number=number)
+
+
+class Item(Publishable, TimeStamped):
+    """Fields common to the three kinds of item a report contains."""
+
+    kind_slug: ClassVar[str] = ""
+
+    reference = models.CharField(
+        _("paragraph reference"),
+        max_length=24,
+        validators=[validate_reference],
+        help_text=_("Exactly as the document prints it, e.g. 17(b) or 35."),
+    )
+    reference_sort_key = models.CharField(
+        _("sort key"),
+        max_length=64,
+        editable=False,
+        help_text=_("Computed from the reference so that 9(a) sorts before 10(a)."),
+    )
+    public_id = models.SlugField(
+        _("public identifier"),
+        max_length=150,
+        editable=False,
+        help_text=_(
+            "Derived from the source document and the reference when the record is created; "
+            "public addresses and the API use it. It never changes."
+        ),
+    )
+    text = models.TextField(_("text"), help_text=_("The item's text as the document gives it."))
+    footnote = models.TextField(
+        _("footnote"),
+        blank=True,
+        help_text=_("A footnote of the document that informs this item, kept apart from the text."),
+    )
+    data_note = models.TextField(
+        _("data note"),
+        blank=True,
+        help_text=_(
+            "Where the record departs from the printed document (a misprint, a split item), "
+            "say so here."
+        ),
+    )
+    covid_related = models.BooleanField(
+        _("COVID-19 related"),
+        default=False,
+        help_text=_("About the COVID-19 pandemic and its consequences for migrants."),
+    )
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["source_document_id", "reference_sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_document", "reference"],
+                name="%(class)s_unique_reference_per_document",
+                violation_error_message=_(
+                    "This source document already has an item of this kind with this reference."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["public_id"],
+                name="%(class)s_unique_public_id",
+                violation_error_message=_("Another record already has this public identifier."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference=""),
+                name="%(class)s_reference_not_empty",
+                violation_error_message=_("Give the paragraph reference."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="%(class)s_text_not_empty",
+                violation_error_message=_("An item needs its text."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["source_document", "reference_sort_key"], name="%(class)s_doc_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_document.symbol} {self.reference}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.reference_sort_key = reference_sort_key(self.reference)
+        if not self.public_id:
+            self.public_id = self.build_public_id(self.source_document, self.reference)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def build_public_id(cls, source_document: SourceDocument, reference: str) -> str:
+        return f"{source_document.slug}-{cls.kind_slug}-{reference_slug(reference)}"
+
+    @property
+    def reference_slug(self) -> str:
+        return reference_slug(self.reference)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.consultation_id
+            and self.source_document_id
+            and self.consultation.review_id != self.source_document.review_id
+        ):
+            raise ValidationError(
+                {"consultation": _("The consultation must belong to the source document's review.")}
+            )
+
+    def parents_for_visibility(self) -> list[Any]:
+        return [self.consultation, self.source_document.review]
+
+
+class Challenge(Item):
+    kind_slug = "challenge"
+
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="challenges",
+        verbose_name=_("source document"),
+    )
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges",
+        verbose_name=_("consultation"),
+        help_text=_("Leave empty for cross-cutting items, such as the COVID-19 section."),
+    )
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="challenges", verbose_name=_("objectives")
+    )
+    guiding_principles = models.ManyToManyField(
+        GuidingPrinciple,
+        blank=True,
+        related_name="challenges",
+        verbose_name=_("guiding principles"),
+    )
+
+    class Meta(Item.Meta):
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+
+
+class GoodPractice(Item):
+    kind_slug = "practice"
+
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="good_practices",
+        verbose_name=_("source document"),
+    )
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="good_practices",
+        verbose_name=_("consultation"),
+        help_text=_("Leave empty for cross-cutting items, such as the COVID-19 section."),
+    )
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="good_practices", verbose_name=_("objectives")
+    )
+    guiding_principles = models.ManyToManyField(
+        GuidingPrinciple,
+        blank=True,
+        related_name="good_practices",
+        verbose_name=_("guiding principles"),
+    )
+
+    class Meta(Item.Meta):
+        verbose_name = _("good practice")
+        verbose_name_plural = _("good practices")
+
+
+class Recommendation(Item):
+    kind_slug = "recommendation"
+
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("source document"),
+    )
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("consultation"),
+        help_text=_("Leave empty for recommendations of the review as a whole (conclusions)."),
+    )
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="recommendations", verbose_name=_("objectives")
+    )
+    guiding_principles = models.ManyToManyField(
+        GuidingPrinciple,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("guiding principles"),
+    )
+    is_conclusion = models.BooleanField(
+        _("conclusion of the review"),
+        default=False,
+        help_text=_(
+            "An affirmation in the report's conclusions rather than a recommendation of one "
+            "consultation. Lists and counts keep the two apart."
+        ),
+    )
+    addressed_to = models.ManyToManyField(
+        Actor,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("addressed to"),
+        help_text=_("Who the recommendation asks to act."),
+    )
+    challenges = models.ManyToManyField(
+        Challenge,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("challenges answered"),
+        help_text=_("Challenges of the same consultation that this recommendation answers."),
+    )
+    good_practices = models.ManyToManyField(
+        GoodPractice,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("supporting good practices"),
+        help_text=_("Good practices that show the way for this recommendation."),
+    )
+
+    class Meta(Item.Meta):
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            *Item.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(is_conclusion=False) | Q(consultation__isnull=True),
+                name="recommendation_conclusion_has_no_consultation",
+                violation_error_message=_(
+                    "A conclusion of the review belongs to no single consultation: "
+                    "leave the consultation empty."
+                ),
+            ),
+        ]
