@@ -1,0 +1,27 @@
+"""Shared fixtures. Personas: alice is a secretariat administrator (staff, all rights)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+
+
+@pytest.fixture
+def alice(db):
+    return get_user_model().objects.create_superuser(
+        username="alice", email="alice@example.org", password="correct horse battery"
+    )
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
