@@ -529,6 +529,7 @@ class CoOrganizer(models.Model):
     countries = CountryField(
         _("countries as reported"),
         multiple=True,
+        multiple_sort=False,
         blank=True,
         help_text=_("The country or countries the report gives beside the organization's name."),
     )
