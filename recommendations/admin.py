@@ -8,10 +8,12 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from consultations.admin_mixins import PublicationActionsMixin
+from recommendations.admin_import import report_import_view
 from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation
 
 
@@ -145,6 +147,16 @@ class RecommendationAdmin(ItemAdmin):
         "challenges",
         "good_practices",
     ]
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "import-report/",
+                self.admin_site.admin_view(report_import_view),
+                name="recommendations_recommendation_import_report",
+            ),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(Actor)
