@@ -52,7 +52,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django_htmx",
+    "corsheaders",
     "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_countries",
     "consultations",
@@ -64,11 +69,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "gcm_review.urls"
@@ -225,7 +232,16 @@ LOGGING = {
     },
 }
 
-# --- Django REST framework --------------------------------------------------
+# --- The public site -------------------------------------------------------
+
+# The licence of the data, shown on the data page and carried by every export.
+DATA_LICENCE_NAME = env_str("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = env_str("DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+# Largest page a list or the API serves.
+LIST_PAGE_SIZE = 25
+LIST_MAX_PAGE_SIZE = 100
+
+# --- API (Django REST framework) ---------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import (
@@ -50,6 +52,12 @@ class Actor(models.Model):
         return self.name
 
 
+# Sentinels around matched words: SearchHeadline returns stored text unescaped, so the
+# template escapes everything and only then turns these into <mark> tags.
+MARK_START = "\x02"
+MARK_END = "\x03"
+
+
 class ItemQuerySet(PublishableQuerySet):
     """Shared by challenges, good practices and recommendations."""
 
@@ -57,16 +65,89 @@ class ItemQuerySet(PublishableQuerySet):
     consultation_path = "consultation"
 
     def in_document_order(self) -> ItemQuerySet:
-        return self.order_by("source_document_id", "reference_sort_key")
+        return self.order_by("source_document__date", "source_document_id", "reference_sort_key")
 
     def for_objective(self, number: int) -> ItemQuerySet:
         return self.filter(objectives__number=number)
+
+    def for_list(self) -> ItemQuerySet:
+        """Everything a list row, an export row or an API item shows, in a fixed number of
+        queries whatever the number of rows."""
+        related = [
+            "objectives",
+            "guiding_principles",
+        ]
+        if self.model is Recommendation:
+            related += [
+                "addressed_to",
+                models.Prefetch(
+                    "challenges", queryset=Challenge.objects.public().in_document_order()
+                ),
+                models.Prefetch(
+                    "good_practices", queryset=GoodPractice.objects.public().in_document_order()
+                ),
+            ]
+        else:
+            related.append(
+                models.Prefetch(
+                    "recommendations", queryset=Recommendation.objects.public().in_document_order()
+                )
+            )
+        return self.select_related(
+            "consultation", "consultation__cluster", "source_document", "source_document__review"
+        ).prefetch_related(*related)
+
+    def search(self, query: str) -> ItemQuerySet:
+        """Items matching ``query``, annotated with ``relevance`` and ``headline``.
+
+        On PostgreSQL: full-text search with English stemming (“recruiting” finds
+        “recruitment”), ranked, the matched words wrapped in MARK_START/MARK_END.
+        On SQLite: every word must occur in the text; no ranking, no headline.
+        """
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import (
+                SearchHeadline,
+                SearchQuery,
+                SearchRank,
+                SearchVector,
+            )
+
+            search_query = SearchQuery(query, config="english", search_type="websearch")
+            vector = SearchVector("text", config="english")
+            return (
+                self.annotate(search_vector=vector)
+                .filter(search_vector=search_query)
+                .annotate(
+                    relevance=SearchRank(vector, search_query),
+                    headline=SearchHeadline(
+                        "text",
+                        search_query,
+                        config="english",
+                        start_sel=MARK_START,
+                        stop_sel=MARK_END,
+                        highlight_all=True,
+                    ),
+                )
+            )
+        matched = self
+        for word in search_words(query):
+            matched = matched.filter(text__icontains=word)
+        return matched.annotate(
+            relevance=models.Value(1.0, output_field=models.FloatField()),
+            headline=models.Value("", output_field=models.TextField()),
+        )
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query, as the SQLite search and the highlighter use them."""
+    return [word for word in re.findall(r"\w+", query.lower()) if len(word) > 1][:20]
 
 
 class Item(Publishable, TimeStamped):
     """Fields common to the three kinds of item a report contains."""
 
     kind_slug: ClassVar[str] = ""
+    url_name: ClassVar[str] = ""
 
     reference = models.CharField(
         _("paragraph reference"),
@@ -161,6 +242,12 @@ class Item(Publishable, TimeStamped):
     def reference_slug(self) -> str:
         return reference_slug(self.reference)
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            f"recommendations:{self.url_name}-detail",
+            kwargs={"document": self.source_document.slug, "reference": self.reference_slug},
+        )
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
@@ -179,6 +266,7 @@ class Item(Publishable, TimeStamped):
 
 class Challenge(Item):
     kind_slug = "challenge"
+    url_name = "challenge"
 
     source_document = models.ForeignKey(
         SourceDocument,
@@ -212,6 +300,7 @@ class Challenge(Item):
 
 class GoodPractice(Item):
     kind_slug = "practice"
+    url_name = "good-practice"
 
     source_document = models.ForeignKey(
         SourceDocument,
@@ -245,6 +334,7 @@ class GoodPractice(Item):
 
 class Recommendation(Item):
     kind_slug = "recommendation"
+    url_name = "recommendation"
 
     source_document = models.ForeignKey(
         SourceDocument,

@@ -1,0 +1,354 @@
+"""The filters of the lists: one FilterSet per kind serves the public pages, the exports
+and the API alike, with the same parameter names, values and meaning.
+
+| parameter       | value                       | meaning                                   |
+|-----------------|-----------------------------|-------------------------------------------|
+| objective       | 1-23, repeatable            | tagged with any of these objectives       |
+| cluster         | 1-4                         | from a consultation of that review cluster |
+| review          | review slug                 | from that review                          |
+| consultation    | consultation slug           | from that consultation                    |
+| principle       | principle slug              | tagged with that guiding principle        |
+| addressed_to    | addressee slug              | addressed to that actor (recommendations) |
+| conclusion      | true / false                | a conclusion of the review or not (recs)  |
+| covid           | true / false                | COVID-19 related or not                   |
+| q               | text                        | full-text search                          |
+| updated_since   | ISO 8601 date or date-time  | changed since then (for syncing)          |
+| ordering        | see ORDERING                | sort order                                |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import (
+    CLUSTER_COUNT,
+    OBJECTIVE_COUNT,
+    Cluster,
+    Consultation,
+    GuidingPrinciple,
+    Objective,
+    Review,
+)
+from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation
+
+MAX_QUERY_LENGTH = 300
+BOOLEAN_CHOICES = [("true", _("Yes")), ("false", _("No"))]
+ORDERING = {
+    "reference": (
+        _("Document order"),
+        ["source_document__date", "source_document_id", "reference_sort_key"],
+    ),
+    "-reference": (
+        _("Document order, last first"),
+        ["-source_document__date", "-source_document_id", "-reference_sort_key"],
+    ),
+    "-relevance": (
+        _("Relevance to the search"),
+        ["-relevance", "source_document_id", "reference_sort_key"],
+    ),
+    "-updated": (_("Recently changed first"), ["-updated_at", "reference_sort_key"]),
+    "updated": (_("Least recently changed first"), ["updated_at", "reference_sort_key"]),
+}
+NON_FILTER_PARAMETERS = {"page", "page_size", "format"}
+
+
+def _number_choices(count: int) -> list[tuple[str, str]]:
+    return [(str(n), str(n)) for n in range(1, count + 1)]
+
+
+class ItemFilterSet(django_filters.FilterSet):
+    objective = django_filters.MultipleChoiceFilter(
+        label=_("Objective"),
+        choices=_number_choices(OBJECTIVE_COUNT),
+        method="filter_objective",
+        help_text=_("GCM objective number, 1 to 23; repeat to match any of several."),
+        error_messages={
+            "invalid_choice": _("Objective %(value)s does not exist: use a number from 1 to 23.")
+        },
+    )
+    cluster = django_filters.ChoiceFilter(
+        label=_("Review cluster"),
+        choices=_number_choices(CLUSTER_COUNT),
+        field_name="consultation__cluster__number",
+        help_text=_("Review cluster of resolution 73/326, 1 to 4."),
+        error_messages={
+            "invalid_choice": _("Cluster %(value)s does not exist: use a number from 1 to 4.")
+        },
+    )
+    review = django_filters.ModelChoiceFilter(
+        label=_("Review"),
+        queryset=Review.objects.public(),
+        to_field_name="slug",
+        field_name="source_document__review",
+        help_text=_("Slug of a review, e.g. asia-pacific-2020-21."),
+        error_messages={"invalid_choice": _("There is no review with this slug.")},
+    )
+    consultation = django_filters.ModelChoiceFilter(
+        label=_("Consultation"),
+        queryset=Consultation.objects.public().select_related("review"),
+        to_field_name="slug",
+        help_text=_("Slug of a consultation, e.g. asia-pacific-2020-21-1."),
+        error_messages={"invalid_choice": _("There is no consultation with this slug.")},
+    )
+    principle = django_filters.ModelChoiceFilter(
+        label=_("Guiding principle"),
+        queryset=GuidingPrinciple.objects.all(),
+        to_field_name="slug",
+        method="filter_principle",
+        help_text=_("Slug of a guiding principle, e.g. gender-responsive."),
+        error_messages={"invalid_choice": _("There is no guiding principle with this slug.")},
+    )
+    covid = django_filters.ChoiceFilter(
+        label=_("COVID-19 related"),
+        choices=BOOLEAN_CHOICES,
+        method="filter_boolean",
+        field_name="covid_related",
+        help_text=_("true or false."),
+        error_messages={"invalid_choice": _("Use true or false.")},
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_noop",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Words to search for in the text."),
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        label=_("Changed since"),
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text=_("ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z: records changed since then."),
+        error_messages={"invalid": _("Use an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z.")},
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[(value, label) for value, (label, _fields) in ORDERING.items()],
+        method="filter_noop",
+        empty_label=None,
+        help_text=_("Default: relevance when searching, document order otherwise."),
+        error_messages={
+            "invalid_choice": _("Sort by one of: %(choices)s.") % {"choices": ", ".join(ORDERING)}
+        },
+    )
+
+    # Filters ------------------------------------------------------------------------
+
+    def _through_exists(self, queryset: QuerySet, relation: str, **lookups: Any) -> Exists:
+        through = getattr(queryset.model, relation).through
+        owner = f"{queryset.model._meta.model_name}_id"
+        return Exists(through.objects.filter(**{owner: OuterRef("pk")}, **lookups))
+
+    def filter_objective(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        numbers = [int(number) for number in value]
+        return queryset.filter(
+            self._through_exists(queryset, "objectives", objective__number__in=numbers)
+        )
+
+    def filter_principle(self, queryset: QuerySet, name: str, value: GuidingPrinciple) -> QuerySet:
+        return queryset.filter(
+            self._through_exists(queryset, "guiding_principles", guidingprinciple=value)
+        )
+
+    def filter_boolean(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{name: value == "true"})
+
+    def filter_noop(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Filter, then search (which annotates relevance), then sort."""
+        queryset = super().filter_queryset(queryset)
+        query = self.form.cleaned_data.get("q") or ""
+        if query.strip():
+            queryset = queryset.search(query)
+        return queryset.order_by(*ORDERING[self.ordering_value][1])
+
+    @property
+    def ordering_value(self) -> str:
+        chosen = self.form.cleaned_data.get("ordering") if self.is_bound else None
+        searching = bool((self.form.cleaned_data.get("q") or "").strip())
+        if chosen in ("-relevance",) and not searching:
+            return "reference"
+        if chosen:
+            return chosen
+        return "-relevance" if searching else "reference"
+
+    @property
+    def search_query(self) -> str:
+        return (self.form.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
+
+    # Facets -------------------------------------------------------------------------
+
+    def facets(self) -> list[Facet]:
+        """For each facet, how many results each choice gives under the other filters.
+
+        One query per facet, whatever the number of choices.
+        """
+        return [facet for facet in (self._facet(spec) for spec in self.facet_specs()) if facet]
+
+    def facet_specs(self) -> list[FacetSpec]:
+        return [
+            FacetSpec(
+                "objective",
+                _("Objective"),
+                "objectives__number",
+                lambda: [
+                    (str(o.number), f"{o.number}. {o.short_label}") for o in Objective.objects.all()
+                ],
+                multiple=True,
+            ),
+            FacetSpec(
+                "cluster",
+                _("Review cluster"),
+                "consultation__cluster__number",
+                lambda: [(str(c.number), f"{c.number}. {c.title}") for c in Cluster.objects.all()],
+            ),
+            FacetSpec(
+                "consultation",
+                _("Consultation"),
+                "consultation__slug",
+                lambda: [
+                    (c.slug, f"{c.sequence}. {c.title} ({c.review})")
+                    for c in Consultation.objects.public().select_related("review")
+                ],
+            ),
+            FacetSpec(
+                "principle",
+                _("Guiding principle"),
+                "guiding_principles__slug",
+                lambda: [(p.slug, p.name) for p in GuidingPrinciple.objects.all()],
+            ),
+            FacetSpec(
+                "covid",
+                _("COVID-19 related"),
+                "covid_related",
+                lambda: [("true", _("Yes")), ("false", _("No"))],
+                to_key=lambda value: "true" if value else "false",
+            ),
+        ]
+
+    def _facet(self, spec: FacetSpec) -> Facet | None:
+        data = self.data.copy()
+        data.pop(spec.parameter, None)
+        data.pop("ordering", None)
+        others = type(self)(data, queryset=self.queryset)
+        if not others.is_valid():
+            return None
+        matching = self.queryset.model.objects.filter(pk__in=others.qs.order_by().values("pk"))
+        counts = {
+            spec.to_key(row["value"]): row["count"]
+            for row in matching.order_by()
+            .values(value=F(spec.field))
+            .annotate(count=Count("pk", distinct=True))
+        }
+        selected = (
+            set(self.data.getlist(spec.parameter)) if hasattr(self.data, "getlist") else set()
+        )
+        return Facet(
+            parameter=spec.parameter,
+            label=spec.label,
+            multiple=spec.multiple,
+            choices=[
+                FacetChoice(
+                    value=value, label=label, count=counts.get(value, 0), selected=value in selected
+                )
+                for value, label in spec.choices()
+            ],
+        )
+
+
+@dataclass
+class FacetSpec:
+    parameter: str
+    label: str
+    field: str
+    choices: Any
+    multiple: bool = False
+    to_key: Any = str
+
+
+@dataclass
+class FacetChoice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    parameter: str
+    label: str
+    multiple: bool
+    choices: list[FacetChoice]
+
+
+class ChallengeFilterSet(ItemFilterSet):
+    class Meta:
+        model = Challenge
+        fields: list[str] = []
+
+
+class GoodPracticeFilterSet(ItemFilterSet):
+    class Meta:
+        model = GoodPractice
+        fields: list[str] = []
+
+
+class RecommendationFilterSet(ItemFilterSet):
+    addressed_to = django_filters.ModelChoiceFilter(
+        label=_("Addressed to"),
+        queryset=Actor.objects.all(),
+        to_field_name="slug",
+        method="filter_addressed_to",
+        help_text=_("Slug of an addressee, e.g. governments-destination."),
+        error_messages={"invalid_choice": _("There is no addressee with this slug.")},
+    )
+    conclusion = django_filters.ChoiceFilter(
+        label=_("Conclusion of the review"),
+        choices=BOOLEAN_CHOICES,
+        method="filter_boolean",
+        field_name="is_conclusion",
+        help_text=_(
+            "true: only the review's conclusions; false: only consultation recommendations."
+        ),
+        error_messages={"invalid_choice": _("Use true or false.")},
+    )
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    def filter_addressed_to(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
+        return queryset.filter(self._through_exists(queryset, "addressed_to", actor=value))
+
+    def facet_specs(self) -> list[FacetSpec]:
+        return [
+            *super().facet_specs(),
+            FacetSpec(
+                "addressed_to",
+                _("Addressed to"),
+                "addressed_to__slug",
+                lambda: [(a.slug, a.name) for a in Actor.objects.all()],
+            ),
+        ]
+
+
+FILTERSETS: dict[type[Item], type[ItemFilterSet]] = {
+    Challenge: ChallengeFilterSet,
+    GoodPractice: GoodPracticeFilterSet,
+    Recommendation: RecommendationFilterSet,
+}
+
+
+def unknown_parameters(filterset_class: type[ItemFilterSet], names: Iterable[str]) -> list[str]:
+    """Query parameters that are neither filters nor paging: the API refuses them."""
+    known = set(filterset_class.base_filters) | NON_FILTER_PARAMETERS
+    return sorted(set(names) - known)

@@ -1,0 +1,27 @@
+from django.urls import path, re_path
+
+from recommendations import views
+
+app_name = "recommendations"
+
+urlpatterns = [path("search/", views.search, name="search")]
+for kind, prefix in [
+    ("recommendation", "recommendations"),
+    ("challenge", "challenges"),
+    ("good-practice", "good-practices"),
+]:
+    urlpatterns += [
+        path(f"{prefix}/", views.item_list, {"kind": kind}, name=f"{kind}-list"),
+        re_path(
+            rf"^{prefix}/export\.(?P<fmt>csv|xlsx|json)$",
+            views.item_export,
+            {"kind": kind},
+            name=f"{kind}-export",
+        ),
+        path(
+            f"{prefix}/<slug:document>/<slug:reference>/",
+            views.item_detail,
+            {"kind": kind},
+            name=f"{kind}-detail",
+        ),
+    ]
