@@ -12,6 +12,7 @@ admin.site.index_title = _("Data of the regional reviews")
 
 urlpatterns = [
     path("", consultation_views.home, name="home"),
-    path("consultations/", include("consultations.urls")),
+    path("", include("recommendations.urls")),
+    path("", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,7 @@ class Column:
     description: str
     value: Callable[[Item, str], Any]
     recommendations_only: bool = False
+    type: str = "string"  # Frictionless Table Schema type
 
 
 def _joined(values: Iterable[Any]) -> str:
@@ -75,8 +76,13 @@ COLUMNS: list[Column] = [
         "consultation_date",
         _("Date of the consultation (YYYY-MM-DD)."),
         lambda i, b: i.consultation.date.isoformat() if i.consultation else "",
+        type="date",
     ),
-    Column("source_document", _("Symbol of the source document."), lambda i, b: i.source_document.symbol),
+    Column(
+        "source_document",
+        _("Symbol of the source document."),
+        lambda i, b: i.source_document.symbol,
+    ),
     Column(
         "objectives",
         _("GCM objective numbers, separated by “; ”."),
@@ -103,6 +109,7 @@ COLUMNS: list[Column] = [
         _("true for the review's conclusions, false for consultation recommendations."),
         lambda i, b: "true" if i.is_conclusion else "false",
         recommendations_only=True,
+        type="boolean",
     ),
     Column(
         "challenges",
@@ -120,12 +127,26 @@ COLUMNS: list[Column] = [
         "covid_related",
         _("true when about the COVID-19 pandemic."),
         lambda i, b: "true" if i.covid_related else "false",
+        type="boolean",
     ),
-    Column("footnote", _("A footnote of the document that informs the record."), lambda i, b: i.footnote),
-    Column("data_note", _("Where the record departs from the printed document."), lambda i, b: i.data_note),
-    Column("permalink", _("The record's public page."), permalink),
+    Column(
+        "footnote",
+        _("A footnote of the document that informs the record."),
+        lambda i, b: i.footnote,
+    ),
+    Column(
+        "data_note",
+        _("Where the record departs from the printed document."),
+        lambda i, b: i.data_note,
+    ),
+    Column("permalink", _("The record's public page."), permalink, type="string"),
     Column("citation", _("A ready citation of the record."), citation),
-    Column("updated_at", _("When the record last changed (ISO 8601)."), lambda i, b: i.updated_at.isoformat()),
+    Column(
+        "updated_at",
+        _("When the record last changed (ISO 8601)."),
+        lambda i, b: i.updated_at.isoformat(),
+        type="datetime",
+    ),
     Column("licence", _("Licence of the data."), lambda i, b: settings.DATA_LICENCE_NAME),
 ]
 
@@ -167,7 +188,11 @@ def json_stream(queryset: QuerySet, base: str, *, meta: dict[str, Any]) -> Itera
     yield "{" + json.dumps("meta") + ": " + json.dumps(meta, ensure_ascii=False) + ', "results": ['
     first = True
     for row in rows(queryset, base):
-        yield ("" if first else ",") + "\n" + json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False)
+        yield (
+            ("" if first else ",")
+            + "\n"
+            + json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False)
+        )
         first = False
     yield "\n]}\n"
 
@@ -212,7 +237,9 @@ def export_response(request: HttpRequest, queryset: QuerySet, fmt: str) -> Strea
     base = base_url(request)
     meta = export_meta(request, model)
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_stream(queryset, base), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            csv_stream(queryset, base), content_type="text/csv; charset=utf-8"
+        )
     elif fmt == "json":
         response = StreamingHttpResponse(
             json_stream(queryset, base, meta=meta), content_type="application/json; charset=utf-8"

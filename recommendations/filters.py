@@ -93,7 +93,12 @@ class ItemFilterSet(django_filters.FilterSet):
         label=_("Consultation"),
         queryset=Consultation.objects.public().select_related("review"),
         to_field_name="slug",
-        help_text=_("Slug of a consultation, e.g. asia-pacific-2020-21-1."),
+        null_label=_("Cross-cutting (no single consultation)"),
+        null_value="none",
+        help_text=_(
+            "Slug of a consultation, e.g. asia-pacific-2020-21-1; “none” for cross-cutting "
+            "items (the COVID-19 section, the conclusions)."
+        ),
         error_messages={"invalid_choice": _("There is no consultation with this slug.")},
     )
     principle = django_filters.ModelChoiceFilter(
@@ -215,9 +220,13 @@ class ItemFilterSet(django_filters.FilterSet):
                 _("Consultation"),
                 "consultation__slug",
                 lambda: [
-                    (c.slug, f"{c.sequence}. {c.title} ({c.review})")
-                    for c in Consultation.objects.public().select_related("review")
+                    *(
+                        (c.slug, f"{c.sequence}. {c.title} ({c.review})")
+                        for c in Consultation.objects.public().select_related("review")
+                    ),
+                    ("none", str(_("Cross-cutting (no single consultation)"))),
                 ],
+                to_key=lambda value: value or "none",
             ),
             FacetSpec(
                 "principle",
@@ -288,6 +297,10 @@ class Facet:
     label: str
     multiple: bool
     choices: list[FacetChoice]
+
+    @property
+    def any_selected(self) -> bool:
+        return any(choice.selected for choice in self.choices)
 
 
 class ChallengeFilterSet(ItemFilterSet):

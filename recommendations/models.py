@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import (
     Consultation,
+    CoOrganizer,
     GuidingPrinciple,
     Objective,
     SourceDocument,
@@ -96,6 +97,15 @@ class ItemQuerySet(PublishableQuerySet):
         return self.select_related(
             "consultation", "consultation__cluster", "source_document", "source_document__review"
         ).prefetch_related(*related)
+
+    def for_detail(self) -> ItemQuerySet:
+        """A list row plus the provenance a detail page shows (co-organizers)."""
+        return self.for_list().prefetch_related(
+            models.Prefetch(
+                "consultation__co_organizer_links",
+                queryset=CoOrganizer.objects.select_related("organization").order_by("position"),
+            ),
+        )
 
     def search(self, query: str) -> ItemQuerySet:
         """Items matching ``query``, annotated with ``relevance`` and ``headline``.

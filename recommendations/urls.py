@@ -4,7 +4,11 @@ from recommendations import views
 
 app_name = "recommendations"
 
-urlpatterns = [path("search/", views.search, name="search")]
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("data/", views.data, name="data"),
+    path("data/gcm-review-tracker.zip", views.data_download, name="data-download"),
+]
 for kind, prefix in [
     ("recommendation", "recommendations"),
     ("challenge", "challenges"),

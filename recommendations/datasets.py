@@ -1,0 +1,149 @@
+"""The whole public dataset as one download: a Frictionless data package in a zip.
+
+CSV and JSON per kind (the same columns as the list exports), a ``datapackage.json``
+describing every file and field, and a README with the licence and how to cite.
+The zip is written to a temporary file, not built in memory, so its size does not
+matter.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from recommendations.exports import columns_for, csv_stream, json_stream
+from recommendations.models import Challenge, GoodPractice, Item, Recommendation
+
+RESOURCES: list[tuple[str, type[Item]]] = [
+    ("recommendations", Recommendation),
+    ("challenges", Challenge),
+    ("good-practices", GoodPractice),
+]
+PACKAGE_NAME = "gcm-review-tracker"
+
+
+def table_schema(model: type[Item]) -> dict[str, Any]:
+    fields = []
+    for column in columns_for(model):
+        field: dict[str, Any] = {
+            "name": column.name,
+            "type": column.type,
+            "description": str(column.description),
+        }
+        if column.type == "boolean":
+            field["trueValues"] = ["true"]
+            field["falseValues"] = ["false"]
+        fields.append(field)
+    return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+
+
+def datapackage(base_url: str, counts: dict[str, int]) -> dict[str, Any]:
+    resources = []
+    for name, model in RESOURCES:
+        schema = table_schema(model)
+        resources.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "title": str(model._meta.verbose_name_plural).capitalize(),
+                "description": f"{counts[name]} published {model._meta.verbose_name_plural}.",
+                "schema": schema,
+            }
+        )
+        resources.append(
+            {
+                "name": f"{name}-json",
+                "path": f"{name}.json",
+                "profile": "data-resource",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": f"The same {model._meta.verbose_name_plural} as JSON: "
+                "an object with “meta” and “results”, one object per record with the CSV's columns.",
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": PACKAGE_NAME,
+        "title": "GCM Review Tracker: stakeholder challenges, good practices and recommendations",
+        "description": (
+            "What stakeholders recommended for the regional reviews of the Global Compact for "
+            "Safe, Orderly and Regular Migration, traced to the paragraph of the source reports."
+        ),
+        "homepage": base_url,
+        "created": timezone.now().replace(microsecond=0).isoformat(),
+        "licenses": [
+            {
+                "name": settings.DATA_LICENCE_NAME,
+                "path": settings.DATA_LICENCE_URL,
+                "title": settings.DATA_LICENCE_NAME,
+            }
+        ],
+        "resources": resources,
+    }
+
+
+def readme(base_url: str) -> str:
+    lines = [
+        "# GCM Review Tracker: the published dataset",
+        "",
+        f"Source: {base_url}",
+        f"Licence: {settings.DATA_LICENCE_NAME} ({settings.DATA_LICENCE_URL})",
+        "",
+        "Cite the database as: GCM Review Tracker, stakeholder recommendations for the regional "
+        f"reviews of the Global Compact for Migration, {base_url} (accessed <date>).",
+        "Cite a record with the `citation` column, which names the source document, its symbol, "
+        "its date and the paragraph.",
+        "",
+        "Files: one CSV (UTF-8 with a byte-order mark, for Excel) and one JSON file per kind.",
+        "datapackage.json describes every file and column (Frictionless Data Package).",
+        "",
+        "## Columns",
+        "",
+    ]
+    for column in columns_for(Recommendation):
+        only = " (recommendations only)" if column.recommendations_only else ""
+        lines.append(f"- `{column.name}` ({column.type}){only}: {column.description}")
+    return "\n".join(lines) + "\n"
+
+
+def write_data_package(target: IO[bytes], base_url: str) -> None:
+    """Write the zip of the published dataset to ``target``."""
+    meta = {
+        "licence": settings.DATA_LICENCE_NAME,
+        "licence_url": settings.DATA_LICENCE_URL,
+        "source": base_url,
+    }
+    counts = {}
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, model in RESOURCES:
+            queryset = model.objects.public().for_list().in_document_order()
+            counts[name] = queryset.count()
+            with archive.open(f"{PACKAGE_NAME}/{name}.csv", "w") as handle:
+                for chunk in csv_stream(queryset, base_url):
+                    handle.write(chunk.encode("utf-8"))
+            with archive.open(f"{PACKAGE_NAME}/{name}.json", "w") as handle:
+                for chunk in json_stream(queryset, base_url, meta={**meta, "title": name}):
+                    handle.write(chunk.encode("utf-8"))
+        archive.writestr(
+            f"{PACKAGE_NAME}/datapackage.json",
+            json.dumps(datapackage(base_url, counts), indent=2, ensure_ascii=False),
+        )
+        archive.writestr(f"{PACKAGE_NAME}/README.md", readme(base_url))
+
+
+def data_package_file(base_url: str) -> IO[bytes]:
+    """The zip in a temporary file, rewound, ready to stream."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it after streaming
+    write_data_package(handle, base_url)
+    handle.seek(0)
+    return handle
