@@ -67,8 +67,10 @@ def datapackage(base_url: str, counts: dict[str, int]) -> dict[str, Any]:
                 "format": "json",
                 "mediatype": "application/json",
                 "encoding": "utf-8",
-                "description": f"The same {model._meta.verbose_name_plural} as JSON: "
-                "an object with “meta” and “results”, one object per record with the CSV's columns.",
+                "description": (
+                    f"The same {model._meta.verbose_name_plural} as JSON: an object with “meta” "
+                    "and “results”, one object per record with the CSV's columns."
+                ),
             }
         )
     return {
