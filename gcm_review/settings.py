@@ -243,7 +243,92 @@ LIST_PAGE_SIZE = 25
 LIST_MAX_PAGE_SIZE = 100
 
 # --- API (Django REST framework) ---------------------------------------------
+# Public, read-only data: anyone may read; partners send "Authorization: Api-Key <key>"
+# for a higher rate. Throttle counters live in the cache above (Redis in production).
+
+
+def _throttle_rate(name: str, value: str | None) -> str | None:
+    """``60/min``-style rate, or None for "none" (no limit, e.g. for benchmarks)."""
+    import re
+
+    value = (value or "").strip()
+    if value.lower() == "none":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate: write requests/period, e.g. 60/min or 1000/hour, "
+            "or none for no limit."
+        )
+    return value
+
+
+API_THROTTLE_ANON = _throttle_rate("API_THROTTLE_ANON", env_str("API_THROTTLE_ANON", "60/min"))
+API_THROTTLE_USER = _throttle_rate("API_THROTTLE_USER", env_str("API_THROTTLE_USER", "600/min"))
 
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "gcm_review.api.authentication.PartnerAPIKeyAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "gcm_review.api.formats.ApiContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "gcm_review.api.pagination.ApiPagination",
+    "PAGE_SIZE": LIST_PAGE_SIZE,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "gcm_review.api.throttling.AnonThrottle",
+        "gcm_review.api.throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
+    # How many proxies in front of the application set X-Forwarded-For. 0 (no proxy): the
+    # client address is REMOTE_ADDR, and a forged X-Forwarded-For cannot dodge the limit.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    "EXCEPTION_HANDLER": "gcm_review.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GCM Review Tracker API",
+    "DESCRIPTION": (
+        "Stakeholder challenges, good practices and recommendations from the regional "
+        "reviews of the Global Compact for Safe, Orderly and Regular Migration, with the GCM "
+        "framework they are tagged with. Read-only and public: no key is needed to read. "
+        "Lists take the same filters as the site's lists, are paged (`page`, `page_size`) "
+        "and come as JSON or, with `format=csv`, as one CSV file of the whole filtered set. "
+        "Responses carry `ETag` and `Last-Modified` for conditional requests. "
+        "A guide with examples is at /api/guide/."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": DATA_LICENCE_NAME, "url": DATA_LICENCE_URL},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RegionEnum": "consultations.models.Region",
+        "OrganizationKindEnum": "consultations.models.Organization.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gcm_review.api.schema.tighten_query_parameters",
+    ],
+}
+
+# Anyone may read the API from a browser on another site: the data is public, and no
+# cookie or credential is ever honoured across origins.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "if-modified-since",
+    "if-none-match",
+    "user-agent",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link", "Content-Disposition"]
+CORS_PREFLIGHT_MAX_AGE = 86400

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("consultations.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("gcm_review.api_urls")),
 ]

@@ -1,0 +1,418 @@
+"""What drf-spectacular cannot guess: the security scheme, the error responses and their
+bodies, the format and conditional-request parameters, response headers, examples, and
+the accepted values of the slug filters (read from the database at generation time, so
+the schema says exactly what a 400 would refuse)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import DatabaseError
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers
+
+from gcm_review.api.parameters import FORMAT_PARAMETER
+
+JSON = "application/json"
+CSV = "text/csv"
+
+
+class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "gcm_review.api.authentication.PartnerAPIKeyAuthentication"
+    name = "PartnerAPIKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": str(
+                _(
+                    "Optional for reading. Send `Authorization: Api-Key <key>` with the key the "
+                    "secretariat issued to you: it raises your rate limit. A key that is wrong, "
+                    "revoked or expired is refused with 401."
+                )
+            ),
+        }
+
+
+# Error bodies ---------------------------------------------------------------------------
+
+ErrorDetail = inline_serializer(
+    "ErrorDetail",
+    {"detail": serializers.CharField(help_text=_("What went wrong, for a person to read."))},
+)
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": str(
+        _("Each refused query parameter, with what was wrong and what is accepted.")
+    ),
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+
+def _example(name: str, value: Any, status: int) -> OpenApiExample:
+    return OpenApiExample(name, value=value, response_only=True, status_codes=[str(status)])
+
+
+ERRORS: dict[int, OpenApiResponse] = {
+    400: OpenApiResponse(
+        VALIDATION_ERROR,
+        description=_("A query parameter is unknown, empty or has a value that is not accepted."),
+        examples=[
+            _example(
+                "Unknown objective",
+                {"objective": ["Objective 99 does not exist: use a number from 1 to 23."]},
+                400,
+            ),
+            _example(
+                "Misspelt parameter",
+                {"objectve": ["Unknown parameter. Accepted: format, objective, page, page_size."]},
+                400,
+            ),
+        ],
+    ),
+    401: OpenApiResponse(
+        ErrorDetail,
+        description=_("The API key sent is not valid, revoked or expired."),
+        examples=[_example("Bad key", {"detail": "This API key is not valid."}, 401)],
+    ),
+    403: OpenApiResponse(
+        ErrorDetail,
+        description=_(
+            "Not allowed. Reading public data is always allowed: only operations that change "
+            "data (none yet) answer 403, to authenticated clients without a partner key."
+        ),
+        examples=[
+            _example(
+                "Write without a partner key",
+                {"detail": "Changing data needs a partner API key."},
+                403,
+            )
+        ],
+    ),
+    404: OpenApiResponse(
+        ErrorDetail,
+        description=_("No public record has this id, or the page is past the last one."),
+        examples=[
+            _example("Unknown id", {"detail": "No published recommendation has this id."}, 404),
+            _example(
+                "Past the last page", {"detail": "Page 9 does not exist: the last page is 2."}, 404
+            ),
+        ],
+    ),
+    429: OpenApiResponse(
+        ErrorDetail,
+        description=_(
+            "Too many requests. Wait the seconds `Retry-After` gives; an API key raises the limit."
+        ),
+        examples=[
+            _example(
+                "Rate limit",
+                {"detail": "Request was throttled. Expected available in 42 seconds."},
+                429,
+            )
+        ],
+    ),
+}
+NOT_MODIFIED = OpenApiResponse(
+    None,
+    description=_(
+        "Not modified: your copy (from `If-None-Match` / `If-Modified-Since`) is current."
+    ),
+)
+
+
+# Parameters -----------------------------------------------------------------------------
+
+
+def _format_parameter(formats: list[str]) -> OpenApiParameter:
+    description = (
+        _(
+            "Response format: `json` (default) or `csv`. CSV returns the whole filtered set, "
+            "not one page, with the columns of the site's export. `Accept: text/csv` and a "
+            "`.csv` suffix do the same."
+        )
+        if "csv" in formats
+        else _("Response format: only `json` here.")
+    )
+    return OpenApiParameter(
+        FORMAT_PARAMETER,
+        OpenApiTypes.STR,
+        OpenApiParameter.QUERY,
+        enum=formats,
+        description=description,
+        examples=[OpenApiExample(fmt, value=fmt) for fmt in formats],
+    )
+
+
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=_("The `ETag` of your copy: 304 without a body if nothing changed."),
+)
+IF_MODIFIED_SINCE = OpenApiParameter(
+    "If-Modified-Since",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=_(
+        "The `Last-Modified` of your copy (an HTTP date): 304 without a body if nothing "
+        "changed since."
+    ),
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 304],
+    required=True,
+    description=_("Validator of this response; send it back in `If-None-Match`."),
+)
+LAST_MODIFIED = OpenApiParameter(
+    "Last-Modified",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 304],
+    required=True,
+    description=_("When the data behind this response last changed (an HTTP date)."),
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    required=True,
+    description=_("Seconds to wait before the next request."),
+)
+
+
+def _id_parameter(model: type[Model], example: Any, *, number: bool) -> OpenApiParameter:
+    label = model._meta.verbose_name
+    return OpenApiParameter(
+        "id",
+        OpenApiTypes.INT if number else OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description=(
+            _("Number of the %(label)s.") if number else _("Id of the %(label)s (its `id` field).")
+        )
+        % {"label": label},
+        examples=[OpenApiExample(str(example), value=example)],
+    )
+
+
+# Decorators for the viewsets --------------------------------------------------------------
+
+
+def _with_errors(responses: dict[Any, Any], *, media: bool) -> dict[Any, Any]:
+    for status, response in ERRORS.items():
+        responses[(status, JSON) if media else status] = response
+    responses[(304, JSON) if media else 304] = NOT_MODIFIED
+    return responses
+
+
+def document_items(
+    model: type[Model], serializer: type[serializers.Serializer], *, example_id: str
+) -> Callable[[type], type]:
+    """Schema of an item endpoint: the FilterSet's parameters (from django-filter), paging,
+    ``format`` with CSV, conditional requests, every error."""
+    plural = model._meta.verbose_name_plural
+    singular = model._meta.verbose_name
+    csv_body = OpenApiResponse(
+        OpenApiTypes.STR,
+        description=_("CSV (UTF-8 with a byte-order mark), one row per record."),
+    )
+    common = [_format_parameter(["json", "csv"]), IF_NONE_MATCH, IF_MODIFIED_SINCE]
+    headers = [ETAG, LAST_MODIFIED, RETRY_AFTER]
+    return extend_schema_view(
+        list=extend_schema(
+            summary=_("List %(plural)s") % {"plural": plural},
+            description=_(
+                "Published %(plural)s, filtered with the parameters of the site's list (the "
+                "same names, values and results). Repeat `objective` to match any of several. "
+                "Use `updated_since` to fetch only what changed since your last sync."
+            )
+            % {"plural": plural},
+            tags=[str(plural).capitalize()],
+            parameters=[*common, *headers],
+            responses=_with_errors(
+                {
+                    (200, JSON): OpenApiResponse(
+                        serializer,
+                        description=_("One page of %(plural)s, or CSV of them all.")
+                        % {"plural": plural},
+                    ),
+                    (200, CSV): csv_body,
+                },
+                media=True,
+            ),
+        ),
+        retrieve=extend_schema(
+            summary=_("One %(singular)s") % {"singular": singular},
+            description=_("A published %(singular)s, by its `id`.") % {"singular": singular},
+            tags=[str(plural).capitalize()],
+            parameters=[
+                _id_parameter(model, example_id, number=False),
+                *common,
+                *headers,
+            ],
+            responses=_with_errors(
+                {
+                    (200, JSON): OpenApiResponse(
+                        serializer,
+                        description=_("The %(singular)s, in JSON or CSV.") % {"singular": singular},
+                    ),
+                    (200, CSV): csv_body,
+                },
+                media=True,
+            ),
+        ),
+    )
+
+
+def document_reference(
+    model: type[Model],
+    serializer: type[serializers.Serializer],
+    *,
+    example_id: Any,
+    number: bool = False,
+    tag: str | None = None,
+) -> Callable[[type], type]:
+    plural = model._meta.verbose_name_plural
+    singular = model._meta.verbose_name
+    common = [_format_parameter(["json"]), IF_NONE_MATCH, ETAG, RETRY_AFTER]
+    tags = [tag or str(plural).capitalize()]
+    return extend_schema_view(
+        list=extend_schema(
+            summary=_("List %(plural)s") % {"plural": plural},
+            tags=tags,
+            parameters=common,
+            responses=_with_errors(
+                {
+                    200: OpenApiResponse(
+                        serializer, description=_("One page of %(plural)s.") % {"plural": plural}
+                    )
+                },
+                media=False,
+            ),
+        ),
+        retrieve=extend_schema(
+            summary=_("One %(singular)s") % {"singular": singular},
+            tags=tags,
+            parameters=[_id_parameter(model, example_id, number=number), *common],
+            responses=_with_errors(
+                {
+                    200: OpenApiResponse(
+                        serializer, description=_("The %(singular)s.") % {"singular": singular}
+                    )
+                },
+                media=False,
+            ),
+        ),
+    )
+
+
+# Post-processing hooks ----------------------------------------------------------------------
+
+PARAMETER_EXAMPLES: dict[str, Any] = {
+    "objective": ["6"],
+    "cluster": "1",
+    "review": "asia-pacific-2020-21",
+    "consultation": "asia-pacific-2020-21-1",
+    "principle": "gender-responsive",
+    "addressed_to": "governments-destination",
+    "conclusion": "false",
+    "covid": "true",
+    "q": "recruitment fees",
+    "updated_since": "2025-01-31T00:00:00Z",
+    "ordering": "-updated",
+}
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _parameters(result: dict[str, Any]) -> Any:
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            yield from operation.get("parameters", [])
+
+
+def filter_choices() -> dict[str, list[str]]:
+    """The values each slug filter accepts now, as the FilterSet's querysets give them."""
+    from recommendations.api.views import accepted_values
+    from recommendations.filters import RecommendationFilterSet
+    from recommendations.models import Recommendation
+
+    filterset = RecommendationFilterSet({}, queryset=Recommendation.objects.none())
+    choices = {}
+    for name in filterset.filters:
+        try:
+            values = accepted_values(filterset, name)
+        except DatabaseError:
+            values = []
+        if values:
+            choices[name] = values
+    return choices
+
+
+def tighten_query_parameters(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Make each query parameter's schema say exactly what the API accepts."""
+    from recommendations.filters import MAX_QUERY_LENGTH
+
+    choices = filter_choices()
+    for parameter in _parameters(result):
+        if parameter["in"] != "query":
+            continue
+        name, schema = parameter["name"], parameter.setdefault("schema", {})
+        if name in choices and schema.get("type") == "string":
+            schema["enum"] = choices[name]
+        for values in (schema, schema.get("items", {})):
+            if "enum" in values:
+                # Query values are text: a choice of "1".."4" is a string enum, in order.
+                values["type"] = "string"
+                for keyword in ("format", "minimum", "maximum"):
+                    values.pop(keyword, None)
+                if all(str(value).isdigit() for value in values["enum"]):
+                    values["enum"] = sorted(values["enum"], key=int)
+                    parameter["description"] = parameter.get("description", "").partition(
+                        "\n\n* `"
+                    )[0]
+        if "type" not in schema and "anyOf" not in schema:
+            schema["type"] = "string"
+        if name == "updated_since":
+            parameter["schema"] = {
+                "anyOf": [
+                    {"type": "string", "format": "date-time"},
+                    {"type": "string", "format": "date"},
+                ]
+            }
+            parameter["description"] = str(
+                _(
+                    "Records changed since then (for syncing): an RFC 3339 date-time such as "
+                    "2025-01-31T00:00:00Z, or a date such as 2025-01-31 (midnight UTC)."
+                )
+            )
+        elif name == "q":
+            schema.update(minLength=1, maxLength=MAX_QUERY_LENGTH, pattern=NO_NUL)
+        elif schema.get("type") == "string" and "enum" not in schema:
+            schema.update(minLength=1, pattern=NO_NUL)
+        if (
+            name in PARAMETER_EXAMPLES
+            and "example" not in parameter
+            and "examples" not in parameter
+        ):
+            parameter["example"] = PARAMETER_EXAMPLES[name]
+    return result

@@ -1,0 +1,92 @@
+"""Base classes of the API's endpoints: public, read-only, strict about their input."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from django.db.models import Model
+from django.http import HttpResponseBase
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
+from rest_framework.exceptions import MethodNotAllowed, NotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from gcm_review.api.conditional import content_validators
+from gcm_review.api.formats import is_csv
+from gcm_review.api.parameters import FORMAT_PARAMETER, PAGING_PARAMETERS, check_names
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,150}", re.ASCII)
+NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
+
+
+class PublicReadOnlyViewSet(ReadOnlyModelViewSet):
+    """A list and a detail of public records.
+
+    - a method the endpoint lacks is a 405 before authentication (not a 401);
+    - unknown query parameters and empty values are a 400 naming them;
+    - an identifier of the wrong shape is a 404 without a query;
+    - error bodies are JSON whatever format was asked for.
+    """
+
+    lookup_url_kwarg = "id"
+    lookup_pattern: ClassVar[re.Pattern[str]] = SLUG
+    not_found_message: ClassVar[str | Promise] = ""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        check_names(request.query_params, self.accepted_parameters())
+
+    def accepted_parameters(self) -> set[str]:
+        names = {FORMAT_PARAMETER}
+        if self.action == "list":
+            names.update(PAGING_PARAMETERS)
+        return names
+
+    def get_object(self) -> Model:
+        value = self.kwargs[self.lookup_url_kwarg]
+        if not self.lookup_pattern.fullmatch(value):
+            raise NotFound(self.not_found_message)
+        obj = self.get_queryset().filter(**{self.lookup_field: value}).first()
+        if obj is None:
+            raise NotFound(self.not_found_message)
+        return obj
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        if isinstance(response, Response) and is_csv(request):
+            # Only record data streams as CSV; errors and metadata stay JSON.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+
+class ReferenceViewSet(PublicReadOnlyViewSet):
+    """Small vocabularies without timestamps: the ETag is a hash of the body."""
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and isinstance(response, Response)
+        ):
+            response.render()
+            validators = content_validators(response)
+            not_modified = validators.not_modified(request)
+            if not_modified is not None:
+                patch_vary_headers(not_modified, ["Accept"])
+                return not_modified
+            validators.apply(response)
+        return response

@@ -1,0 +1,1 @@
+"""The API's endpoints for challenges, good practices, recommendations and addressees."""
