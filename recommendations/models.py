@@ -81,22 +81,24 @@ class ItemQuerySet(PublishableQuerySet):
         if self.model is Recommendation:
             related += [
                 "addressed_to",
+                models.Prefetch("challenges", queryset=Challenge.objects.public().for_links()),
                 models.Prefetch(
-                    "challenges", queryset=Challenge.objects.public().in_document_order()
-                ),
-                models.Prefetch(
-                    "good_practices", queryset=GoodPractice.objects.public().in_document_order()
+                    "good_practices", queryset=GoodPractice.objects.public().for_links()
                 ),
             ]
         else:
             related.append(
                 models.Prefetch(
-                    "recommendations", queryset=Recommendation.objects.public().in_document_order()
+                    "recommendations", queryset=Recommendation.objects.public().for_links()
                 )
             )
         return self.select_related(
             "consultation", "consultation__cluster", "source_document", "source_document__review"
         ).prefetch_related(*related)
+
+    def for_links(self) -> ItemQuerySet:
+        """Linked items as a page lists them: with what their addresses need."""
+        return self.select_related("source_document").in_document_order()
 
     def for_detail(self) -> ItemQuerySet:
         """A list row plus the provenance a detail page shows (co-organizers)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -25,3 +26,9 @@ def alice_client(alice) -> Client:
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def imported(db):
+    """The 2021 Asia-Pacific dataset, imported as make run imports it."""
+    call_command("load_default_data", verbosity=0)

@@ -1,0 +1,140 @@
+"""Home with the coverage matrix, objectives and consultations pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from consultations.models import Consultation, Review
+from recommendations.models import Recommendation
+from tests.factories import (
+    make_challenge,
+    make_consultation,
+    make_recommendation,
+    make_review,
+    make_source_document,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_home_counts_and_search_box(client, imported):
+    content = text(client.get("/"))
+    assert "<strong>44</strong>" in content
+    assert "<strong>35</strong>" in content
+    assert "<strong>25</strong>" in content
+    assert 'action="/search/"' in content
+    assert content.count("<h1>") == 1
+
+
+def matrix_cell(content: str, objective: int, consultation: str) -> str:
+    link = f'/recommendations/?objective={objective}&amp;consultation={consultation}"'
+    match = re.search(re.escape(link) + r">(\d+)<", content)
+    assert match, (objective, consultation)
+    return match[1]
+
+
+def test_coverage_matrix_counts_and_links(client, imported):
+    content = text(client.get("/"))
+    assert "<caption" in content
+    assert '<th scope="col">' in content
+    assert '<th scope="row">' in content
+    expected_20 = Recommendation.objects.filter(
+        objectives__number=20, consultation__sequence=3
+    ).count()
+    assert matrix_cell(content, 20, "asia-pacific-2020-21-3") == str(expected_20) == "2"
+    assert matrix_cell(content, 20, "asia-pacific-2020-21-1") == "0"
+    assert matrix_cell(content, 13, "asia-pacific-2020-21-2") == "1"
+    # A cell's link leads to a list with exactly that many results.
+    listed = client.get(
+        "/recommendations/", {"objective": 20, "consultation": "asia-pacific-2020-21-3"}
+    )
+    assert "2 recommendations" in listed.content.decode()
+    # Shading is not the only carrier of meaning: the number is written in the cell.
+    assert 'class="shade-0"' in content
+    assert 'class="shade-4"' in content
+
+
+def test_matrix_shows_another_review_on_request(client, imported):
+    review = make_review(region="africa", cycle="2024-25", slug="africa-2024-25")
+    consultation = make_consultation(
+        source_document=make_source_document(review=review), slug="af-1"
+    )
+    make_recommendation(consultation=consultation, objectives=[20])
+    default = text(client.get("/"))
+    assert "af-1" in default  # the most recent review comes first
+    older = text(client.get("/", {"review": "asia-pacific-2020-21"}))
+    assert "asia-pacific-2020-21-3" in older
+    assert "af-1" not in older
+    unknown = text(client.get("/", {"review": "atlantis"}))
+    assert "There is no published review with that name" in unknown
+
+
+def test_objectives_index_and_page(client, imported):
+    index = text(client.get("/objectives/"))
+    assert index.count('href="/objectives/') >= 23
+    assert "Promote faster, safer and cheaper transfer of remittances" in index
+    page = text(client.get("/objectives/20/"))
+    assert "Objective 20" in page
+    assert "/recommendations/escap-gcm-2021-crp-2/27f/" in page
+    assert "/challenges/escap-gcm-2021-crp-2/25f/" in page
+    assert "/recommendations/escap-gcm-2021-crp-2/17b/" not in page
+    assert client.get("/objectives/24/").status_code == 404
+
+
+def test_consultation_pages(client, imported):
+    index = text(client.get("/consultations/"))
+    assert index.count('href="/consultations/asia-pacific-2020-21-') == 4
+    page = text(client.get("/consultations/asia-pacific-2020-21-1/"))
+    assert "28 October 2020" in page
+    assert "Migrant Forum Asia (Philippines)" in page
+    assert "United Nations Major Group for Children and Youth (Malaysia, Australia)" in page
+    assert "International Labour Organization (ILO)" in page
+    assert "About 90 stakeholders from about 20 countries" in page
+    # The shares as an accessible bar chart: text for everyone, bars hidden from screen readers.
+    assert "Civil society: about 45%" in page
+    assert '<rect width="45%"' in page
+    assert 'aria-hidden="true"' in page
+    assert "/recommendations/escap-gcm-2021-crp-2/17a/" in page
+
+
+def test_draft_consultations_and_reviews_are_not_public(client, imported):
+    Consultation.objects.filter(sequence=2).update(publication_state="draft")
+    assert client.get("/consultations/asia-pacific-2020-21-2/").status_code == 404
+    assert "asia-pacific-2020-21-2" not in text(client.get("/consultations/"))
+    assert "asia-pacific-2020-21-2" not in text(client.get("/"))
+    assert "/recommendations/escap-gcm-2021-crp-2/22m/" not in text(client.get("/objectives/13/"))
+    Review.objects.update(publication_state="draft")
+    home = text(client.get("/"))
+    assert "No review has been published yet." in home
+    assert "<strong>0</strong>" in home
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        text(client.get(url))
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/objectives/", "/objectives/6/", "/consultations/", "/consultations/{slug}/"],
+)
+def test_pages_run_a_fixed_number_of_queries(client, url):
+    consultation = make_consultation(slug="c-1")
+    make_recommendation(consultation=consultation, objectives=[6])
+    make_challenge(consultation=consultation, objectives=[6])
+    url = url.format(slug=consultation.slug)
+    first = _queries(client, url)
+    for _ in range(49):
+        make_recommendation(consultation=consultation, objectives=[6, 7])
+        make_challenge(consultation=consultation, objectives=[6])
+    assert _queries(client, url) == first
