@@ -33,6 +33,17 @@ from consultations.models import (
 URL_HELP = _("This record in the API.")
 
 
+class OptionalURLField(serializers.URLField):
+    """A web address that may be missing: null rather than an empty string, which is not
+    a URI."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
 def organization_slugs(organizations: Iterable[tuple[int, str]]) -> dict[int, str]:
     """Organization primary key -> public slug, derived from the name.
 
@@ -197,7 +208,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
     countries = serializers.SerializerMethodField(
         help_text=_("Where it is based, as ISO 3166-1 alpha-2 codes.")
     )
-    website = serializers.URLField(read_only=True, help_text=_("Its website; may be empty."))
+    website = OptionalURLField(help_text=_("Its website; null when unknown."))
     url = serializers.SerializerMethodField(help_text=URL_HELP)
 
     class Meta:
@@ -327,10 +338,9 @@ class SourceDocumentSerializer(serializers.ModelSerializer):
     review = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text=_("The review it belongs to (slug).")
     )
-    document_url = serializers.CharField(
+    document_url = OptionalURLField(
         source="url",
-        read_only=True,
-        help_text=_("Where the document can be read, e.g. on the UN website; may be empty."),
+        help_text=_("Where the document can be read, e.g. on the UN website; null when unknown."),
     )
     url = serializers.HyperlinkedIdentityField(
         view_name="api:source-document-detail",

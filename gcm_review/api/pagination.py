@@ -108,7 +108,7 @@ class ApiPagination(PageNumberPagination):
                     "`next` and `previous` give the neighbouring pages."
                 ),
                 "schema": {"type": "integer", "minimum": 1},
-                "example": 2,
+                "example": 1,
             },
             {
                 "name": self.page_size_query_param,
@@ -122,6 +122,6 @@ class ApiPagination(PageNumberPagination):
                     "maximum": self.max_page_size,
                     "default": self.page_size,
                 },
-                "example": 50,
+                "example": 10,
             },
         ]
