@@ -194,4 +194,6 @@ class ConsultationAdmin(PublicationActionsMixin, admin.ModelAdmin):
         (_("Provenance"), {"fields": ["source_document", "paragraphs"]}),
         (_("Record"), {"fields": [("created_at", "updated_at")]}),
     ]
+
+
 import consultations.admin_api_keys  # noqa: E402,F401

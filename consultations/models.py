@@ -599,4 +599,6 @@ class ParticipantShare(models.Model):
     def __str__(self) -> str:
         prefix = _("about ") if self.approximate else ""
         return f"{prefix}{self.percent}%"
+
+
 from consultations.api_keys import PartnerAPIKey  # noqa: E402,F401
