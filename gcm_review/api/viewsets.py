@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Model
 from django.http import HttpResponseBase
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import Promise
 from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.renderers import JSONRenderer
@@ -67,6 +67,9 @@ class PublicReadOnlyViewSet(ReadOnlyModelViewSet):
             request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept"])
+        # Caches may keep a copy but must revalidate it (a cheap 304): without this,
+        # browsers guess a freshness from Last-Modified and serve stale data.
+        patch_cache_control(response, no_cache=True)
         return response
 
 
@@ -87,6 +90,7 @@ class ReferenceViewSet(PublicReadOnlyViewSet):
             not_modified = validators.not_modified(request)
             if not_modified is not None:
                 patch_vary_headers(not_modified, ["Accept"])
+                patch_cache_control(not_modified, no_cache=True)
                 return not_modified
             validators.apply(response)
         return response

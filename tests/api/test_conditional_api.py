@@ -95,6 +95,13 @@ def test_renaming_an_organization_changes_the_reference_etag(client):
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
 
 
+@pytest.mark.parametrize("url", ITEM_URLS + REFERENCE_URLS)
+def test_copies_must_be_revalidated(client, url):
+    response = client.get(url)
+    assert response["Cache-Control"] == "no-cache"
+    assert "Accept" in response["Vary"]
+
+
 def test_an_error_has_no_validators(client):
     response = client.get("/api/v1/recommendations/?objective=99")
     assert response.status_code == 400
