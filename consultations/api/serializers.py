@@ -6,17 +6,16 @@ and clusters, a slug otherwise); database keys never leave the server.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse as api_reverse
 
+from consultations.api.organizations import OrganizationSlugField, slug_of
 from consultations.models import (
     Cluster,
     Consultation,
@@ -42,54 +41,6 @@ class OptionalURLField(serializers.URLField):
 
     def to_representation(self, value: str) -> str | None:
         return value or None
-
-
-def organization_slugs(organizations: Iterable[tuple[int, str]]) -> dict[int, str]:
-    """Organization primary key -> public slug, derived from the name.
-
-    Organizations have no slug field. Names are unique but two may slugify alike; the
-    one created first keeps the plain slug, later ones get -2, -3..., so adding an
-    organization never changes the slug of an existing one.
-    """
-    slugs: dict[int, str] = {}
-    taken: set[str] = set()
-    for pk, name in sorted(organizations):
-        base = slugify(name) or "organization"
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
-        slugs[pk] = slug
-    return slugs
-
-
-def all_organization_slugs() -> dict[int, str]:
-    return organization_slugs(Organization.objects.order_by().values_list("pk", "name"))
-
-
-def _slug_of(serializer: serializers.Field, organization_id: int | None) -> str | None:
-    if organization_id is None:
-        return None
-    slugs = serializer.context.get("organization_slugs")
-    if slugs is None:
-        slugs = serializer.context["organization_slugs"] = all_organization_slugs()
-    return slugs[organization_id]
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class OrganizationSlugField(serializers.Field):
-    """An organization as its public slug."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def get_attribute(self, instance: Any) -> Any:
-        return instance
-
-    def to_representation(self, value: Any) -> str | None:
-        return _slug_of(self, getattr(value, self.source_attrs[-1] + "_id", None))
 
 
 class ClusterSerializer(serializers.ModelSerializer):
@@ -226,7 +177,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_id(self, obj: Organization) -> str:
-        return _slug_of(self, obj.pk) or ""
+        return slug_of(self, obj.pk) or ""
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_countries(self, obj: Organization) -> list[str]:
@@ -499,7 +450,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_supporting_entities(self, obj: Consultation) -> list[str]:
-        return [_slug_of(self, entity.pk) or "" for entity in obj.supporting_entities.all()]
+        return [slug_of(self, entity.pk) or "" for entity in obj.supporting_entities.all()]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_html_url(self, obj: Consultation) -> str:

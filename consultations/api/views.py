@@ -8,6 +8,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 
+from consultations.api.organizations import all_organization_slugs
 from consultations.api.serializers import (
     ClusterSerializer,
     ConsultationSerializer,
@@ -17,7 +18,6 @@ from consultations.api.serializers import (
     ReviewSerializer,
     SourceDocumentSerializer,
     StakeholderGroupSerializer,
-    all_organization_slugs,
 )
 from consultations.models import (
     Cluster,

@@ -121,7 +121,8 @@ def normalized_date_time(query: QueryDict, name: str) -> QueryDict:
                 name: [
                     _(
                         "Use an RFC 3339 date-time such as 2025-01-31T00:00:00Z "
-                        "(with Z or an offset such as +07:00), or a date such as 2025-01-31."
+                        "(with Z or an offset such as +07:00, written %2B07:00 in a URL), "
+                        "or a date such as 2025-01-31."
                     )
                 ]
             }

@@ -130,6 +130,8 @@ class ItemViewSet(PublicReadOnlyViewSet):
     example_id="escap-gcm-2021-crp-2-recommendation-17b",
 )
 class RecommendationViewSet(ItemViewSet):
+    """Published recommendations, with the filters of the site's list; JSON or CSV."""
+
     model = Recommendation
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilterSet
@@ -138,6 +140,8 @@ class RecommendationViewSet(ItemViewSet):
 
 @document_items(Challenge, ChallengeSerializer, example_id="escap-gcm-2021-crp-2-challenge-15e")
 class ChallengeViewSet(ItemViewSet):
+    """Published challenges, with the filters of the site's list; JSON or CSV."""
+
     model = Challenge
     serializer_class = ChallengeSerializer
     filterset_class = ChallengeFilterSet
@@ -148,6 +152,8 @@ class ChallengeViewSet(ItemViewSet):
     GoodPractice, GoodPracticeSerializer, example_id="escap-gcm-2021-crp-2-practice-16b"
 )
 class GoodPracticeViewSet(ItemViewSet):
+    """Published good practices, with the filters of the site's list; JSON or CSV."""
+
     model = GoodPractice
     serializer_class = GoodPracticeSerializer
     filterset_class = GoodPracticeFilterSet

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from consultations.api.serializers import organization_slugs
+from consultations.api.organizations import organization_slugs
 from consultations.models import Organization
 from tests.factories import make_organization
 

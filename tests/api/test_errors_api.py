@@ -147,3 +147,9 @@ def test_writing_is_not_allowed_and_says_so_before_authentication(client, method
     response = getattr(client, method)(LIST, data={}, content_type="application/json")
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_an_unencoded_plus_in_an_offset_gets_a_hint(client):
+    response = client.get(LIST + "?updated_since=2025-01-31T00:00:00+07:00")
+    assert response.status_code == 400
+    assert "%2B07:00" in response.json()["updated_since"][0]
