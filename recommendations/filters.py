@@ -18,6 +18,7 @@ and the API alike, with the same parameter names, values and meaning.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -125,8 +126,7 @@ class ItemFilterSet(django_filters.FilterSet):
     )
     updated_since = django_filters.IsoDateTimeFilter(
         label=_("Changed since"),
-        field_name="updated_at",
-        lookup_expr="gte",
+        method="filter_updated_since",
         help_text=_("ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z: records changed since then."),
         error_messages={"invalid": _("Use an ISO 8601 date-time, e.g. 2025-01-31T00:00:00Z.")},
     )
@@ -163,6 +163,19 @@ class ItemFilterSet(django_filters.FilterSet):
 
     def filter_boolean(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(**{name: value == "true"})
+
+    def filter_updated_since(
+        self, queryset: QuerySet, name: str, value: datetime.datetime
+    ) -> QuerySet:
+        # An offset can push year 1 or 9999 out of range once in UTC: clamp, which selects
+        # the same records the exact instant would.
+        try:
+            since = value.astimezone(datetime.UTC)
+        except OverflowError:
+            since = (datetime.datetime.min if value.year == 1 else datetime.datetime.max).replace(
+                tzinfo=datetime.UTC
+            )
+        return queryset.filter(updated_at__gte=since)
 
     def filter_noop(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset

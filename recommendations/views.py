@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.vary import vary_on_headers
 
 from consultations.publication import PublicationState
 from recommendations.exports import citation, export_response, permalink
@@ -118,6 +119,9 @@ def query_without(query: QueryDict, *names: str) -> str:
     return remaining.urlencode()
 
 
+# The same address answers a full page or, to htmx, the list region alone: caches and
+# the browser's Back button must keep the two apart.
+@vary_on_headers("HX-Request")
 def item_list(request: HttpRequest, kind: str) -> HttpResponse:
     config = KINDS[kind]
     filterset, problems = bound_filterset(request, config)

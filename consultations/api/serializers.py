@@ -111,7 +111,7 @@ class GuidingPrincipleSerializer(serializers.ModelSerializer):
         read_only=True, help_text=_("Its paragraph in the Compact, e.g. 15(g).")
     )
     url = serializers.HyperlinkedIdentityField(
-        view_name="api:guiding-principle-detail",
+        view_name="api:principle-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",
         help_text=URL_HELP,

@@ -47,7 +47,7 @@ def test_clusters_list_their_objectives(client):
 
 
 def test_principles_and_stakeholder_groups_by_slug(client):
-    principle = client.get("/api/v1/guiding-principles/gender-responsive/").json()
+    principle = client.get("/api/v1/principles/gender-responsive/").json()
     assert principle["compact_paragraph"] == "15(g)"
     count, groups = all_results(client, "/api/v1/stakeholder-groups/")
     assert count > 5

@@ -30,7 +30,7 @@ def queries(client, url, query) -> int:
         ("/api/v1/consultations/", {}),
         ("/api/v1/reviews/", {}),
         ("/api/v1/source-documents/", {}),
-        ("/api/v1/guiding-principles/", {}),
+        ("/api/v1/principles/", {}),
         ("/api/v1/stakeholder-groups/", {}),
         ("/api/v1/addressees/", {}),
     ],

@@ -43,7 +43,7 @@ def test_every_endpoint_is_a_documented_get(schema):
         "good-practices",
         "objectives",
         "clusters",
-        "guiding-principles",
+        "principles",
         "stakeholder-groups",
         "addressees",
         "reviews",

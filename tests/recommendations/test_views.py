@@ -100,6 +100,8 @@ def test_htmx_requests_get_the_list_region_only(client, imported):
     assert content.lstrip().startswith('<div id="list-region"')
     assert "<html" not in content
     assert "2 recommendations" in content
+    # The full page and the region share the address: caches must tell them apart.
+    assert "HX-Request" in response["Vary"]
 
 
 @pytest.mark.parametrize(
@@ -117,6 +119,15 @@ def test_bad_input_is_shown_and_the_rest_still_works(client, imported, params, m
     assert response.status_code == 200
     assert message in text(response)
     assert len(result_refs(response)) == 8  # the cluster filter still applies
+
+
+@pytest.mark.parametrize(
+    "since", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "2000-01-01"]
+)
+def test_extreme_dates_do_not_break_the_list_or_the_export(client, imported, since):
+    assert client.get("/recommendations/", {"updated_since": since}).status_code == 200
+    export = client.get("/recommendations/export.csv", {"updated_since": since})
+    assert b"".join(export.streaming_content).startswith("\ufeffid,".encode())
 
 
 @pytest.mark.parametrize("page", ["-1", "0", "abc", "99999"])
