@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from consultations.admin_mixins import PublicationActionsMixin
+from consultations.admin_mixins import HistoryAdmin, WorkflowAdminMixin
 from consultations.models import (
     Cluster,
     Consultation,
@@ -21,6 +21,7 @@ from consultations.models import (
     SourceDocument,
     StakeholderGroup,
 )
+from consultations.partners import FocalPoint
 
 
 class ObjectiveInline(admin.TabularInline):
@@ -36,7 +37,7 @@ class ObjectiveInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(HistoryAdmin):
     list_display = ["number", "title", "objective_numbers"]
     search_fields = ["title", "slug"]
     inlines = [ObjectiveInline]
@@ -50,7 +51,7 @@ class ClusterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(HistoryAdmin):
     list_display = ["number", "short_label", "title", "cluster"]
     list_display_links = ["number", "short_label"]
     list_filter = ["cluster"]
@@ -60,7 +61,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuidingPrinciple)
-class GuidingPrincipleAdmin(admin.ModelAdmin):
+class GuidingPrincipleAdmin(HistoryAdmin):
     list_display = ["name", "compact_paragraph", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug", "description"]
@@ -68,7 +69,7 @@ class GuidingPrincipleAdmin(admin.ModelAdmin):
 
 
 @admin.register(StakeholderGroup)
-class StakeholderGroupAdmin(admin.ModelAdmin):
+class StakeholderGroupAdmin(HistoryAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -76,7 +77,7 @@ class StakeholderGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(HistoryAdmin):
     list_display = ["name", "acronym", "kind", "stakeholder_group", "country_names", "website"]
     list_filter = ["kind", "stakeholder_group"]
     search_fields = ["name", "acronym"]
@@ -90,7 +91,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(PublicationActionsMixin, admin.ModelAdmin):
+class ReviewAdmin(WorkflowAdminMixin):
     list_display = ["__str__", "title", "meeting_start", "consultation_count", "publication_state"]
     list_filter = ["publication_state", "region", "cycle"]
     search_fields = ["title", "slug", "cycle", "region"]
@@ -114,7 +115,7 @@ class ReviewAdmin(PublicationActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(HistoryAdmin):
     list_display = ["symbol", "title", "issuing_body", "date", "review"]
     list_filter = ["review", "issuing_body"]
     search_fields = ["symbol", "title", "issuing_body"]
@@ -140,7 +141,7 @@ class ParticipantShareInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(PublicationActionsMixin, admin.ModelAdmin):
+class ConsultationAdmin(WorkflowAdminMixin):
     list_display = [
         "sequence",
         "title",
@@ -194,6 +195,14 @@ class ConsultationAdmin(PublicationActionsMixin, admin.ModelAdmin):
         (_("Provenance"), {"fields": ["source_document", "paragraphs"]}),
         (_("Record"), {"fields": [("created_at", "updated_at")]}),
     ]
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(HistoryAdmin):
+    list_display = ["user", "organization"]
+    list_select_related = ["user", "organization"]
+    search_fields = ["user__username", "user__email", "organization__name"]
+    autocomplete_fields = ["user", "organization"]
 
 
 import consultations.admin_api_keys  # noqa: E402,F401

@@ -1,24 +1,64 @@
-"""Admin behaviour shared by every model with a publication state."""
+"""Admin behaviour shared by the records of the editorial workflow.
+
+What a user may do is decided in gcm_review/workflow.py; this only applies it:
+the publication states a form offers, which bulk actions appear, whether a record
+opens for editing or read-only, and the history of every change (with revert).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
+from django.forms import Field as FormField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from consultations.publication import PublicationState
 from consultations.services import publication_set_state
+from gcm_review import workflow
 
 
-class PublicationActionsMixin:
-    """Bulk actions to publish, unpublish (back to draft) and withdraw."""
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every record's changes, field by field, with the user; staff can restore a version."""
 
-    actions = ["publish", "unpublish", "withdraw"]
+    history_list_display = ["history_change_reason"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_edit(request.user, obj)
+
+
+class WorkflowAdminMixin(HistoryAdmin):
+    """Publication states and bulk actions, as the user's role allows."""
+
+    actions = ["submit_for_review", "publish", "unpublish", "withdraw"]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if not workflow.can_publish(request.user, self.model):
+            for name in ("publish", "unpublish", "withdraw"):
+                actions.pop(name, None)
+        return actions
+
+    def formfield_for_choice_field(
+        self, db_field: Field, request: HttpRequest, **kwargs: Any
+    ) -> FormField:
+        if db_field.name == "publication_state":
+            allowed = workflow.allowed_states(request.user, self.model)
+            kwargs["choices"] = [choice for choice in db_field.choices if choice[0] in allowed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def _set_state(self, request: HttpRequest, queryset: QuerySet, state: PublicationState) -> None:
-        changed = publication_set_state(records=queryset, state=state)
+        records = [
+            record for record in queryset if workflow.can_set_state(request.user, record, state)
+        ]
+        refused = queryset.count() - len(records)
+        changed = publication_set_state(records=records, state=state, user=request.user)
         self.message_user(
             request,
             ngettext(
@@ -27,6 +67,29 @@ class PublicationActionsMixin:
                 changed,
             )
             % {"count": changed, "state": state.label},
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(request, workflow.DENIED_MESSAGES["publish"], messages.WARNING)
+
+    @admin.action(description=_("Submit the selected records for review"))
+    def submit_for_review(self, request: HttpRequest, queryset: QuerySet) -> None:
+        editable = [
+            record
+            for record in queryset.filter(publication_state=PublicationState.DRAFT)
+            if workflow.can_edit(request.user, record)
+        ]
+        changed = publication_set_state(
+            records=editable, state=PublicationState.IN_REVIEW, user=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d record submitted for review.",
+                "%(count)d records submitted for review.",
+                changed,
+            )
+            % {"count": changed},
             messages.SUCCESS,
         )
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from consultations.publication import Publishable, PublishableQuerySet, TimeStamped
 
@@ -27,6 +28,8 @@ class Cluster(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -84,6 +87,8 @@ class Objective(models.Model):
 
     objects = ObjectiveQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["number"]
         verbose_name = _("objective")
@@ -124,6 +129,8 @@ class GuidingPrinciple(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("guiding principle")
@@ -151,6 +158,8 @@ class StakeholderGroup(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -199,6 +208,8 @@ class Organization(models.Model):
         help_text=_("Where the organization is based (ISO 3166 codes, shown by name)."),
     )
     website = models.URLField(_("website"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -265,10 +276,13 @@ class Review(Publishable, TimeStamped):
 
     objects = ReviewQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-cycle", "region"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
+        permissions = [("publish_review", _("Can publish and unpublish reviews"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "cycle"],
@@ -324,6 +338,8 @@ class SourceDocument(TimeStamped):
     issuing_body = models.CharField(_("issuing body"), max_length=250)
     date = models.DateField(_("date of issue"))
     url = models.URLField(_("web address"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "symbol"]
@@ -456,10 +472,13 @@ class Consultation(Publishable, TimeStamped):
 
     objects = ConsultationQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=[objectives, supporting_entities, sectors])
+
     class Meta:
         ordering = ["review", "sequence"]
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
+        permissions = [("publish_consultation", _("Can publish and unpublish consultations"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "sequence"],
@@ -537,6 +556,8 @@ class CoOrganizer(models.Model):
         _("position"), default=0, help_text=_("Order in the report's list.")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["consultation", "position"]
         verbose_name = _("co-organizer")
@@ -584,6 +605,8 @@ class ParticipantShare(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    history = HistoricalRecords(m2m_fields=[stakeholder_groups])
+
     class Meta:
         ordering = ["consultation", "position"]
         verbose_name = _("participant share")
@@ -602,3 +625,4 @@ class ParticipantShare(models.Model):
 
 
 from consultations.api_keys import PartnerAPIKey  # noqa: E402,F401
+from consultations.partners import FocalPoint  # noqa: E402,F401

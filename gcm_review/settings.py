@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_countries",
+    "simple_history",
+    "import_export",
     "consultations",
     "recommendations",
 ]
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records who made each change in the history of records.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "gcm_review.urls"
@@ -241,6 +245,12 @@ DATA_LICENCE_URL = env_str("DATA_LICENCE_URL", "https://creativecommons.org/lice
 # Largest page a list or the API serves.
 LIST_PAGE_SIZE = 25
 LIST_MAX_PAGE_SIZE = 100
+# A recommendation whose latest published update is older than this is shown as stale.
+FOLLOW_UP_STALE_MONTHS = env_int("FOLLOW_UP_STALE_MONTHS", 12)
+
+# Spreadsheet imports: all rows or none.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- API (Django REST framework) ---------------------------------------------
 # Public, read-only data: anyone may read; partners send "Authorization: Api-Key <key>"

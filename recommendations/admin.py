@@ -6,15 +6,25 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern, path
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from consultations.admin_mixins import PublicationActionsMixin
+from consultations.admin_mixins import HistoryAdmin, WorkflowAdminMixin
+from gcm_review import workflow
 from recommendations.admin_import import report_import_view
-from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation
+from recommendations.models import (
+    Actor,
+    Challenge,
+    EvidenceLink,
+    GoodPractice,
+    Item,
+    Recommendation,
+    Update,
+)
 
 
 class ItemAdminForm(forms.ModelForm):
@@ -55,7 +65,7 @@ class ItemAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ItemAdmin(PublicationActionsMixin, admin.ModelAdmin):
+class ItemAdmin(WorkflowAdminMixin):
     form = ItemAdminForm
     list_display = [
         "reference",
@@ -83,12 +93,16 @@ class ItemAdmin(PublicationActionsMixin, admin.ModelAdmin):
     save_on_top = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .select_related("consultation", "source_document")
             .prefetch_related("objectives")
         )
+        if workflow.is_focal_point(request.user):
+            # Partners pick among what the public sees, never among drafts.
+            queryset = queryset.public()
+        return queryset
 
     def get_fieldsets(self, request: HttpRequest, obj: Item | None = None) -> list:
         return [
@@ -118,6 +132,19 @@ class ItemAdmin(PublicationActionsMixin, admin.ModelAdmin):
         return ", ".join(str(objective.number) for objective in obj.objectives.all())
 
 
+class UpdateInline(admin.TabularInline):
+    model = Update
+    fields = ["status", "as_of", "scope", "country", "reported_by", "publication_state"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-as_of"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Challenge)
 class ChallengeAdmin(ItemAdmin):
     pass
@@ -138,6 +165,7 @@ class RecommendationAdmin(ItemAdmin):
         "challenges",
         "good_practices",
     ]
+    inlines = [UpdateInline]
     tag_fields = [
         "objectives",
         "guiding_principles",
@@ -160,8 +188,102 @@ class RecommendationAdmin(ItemAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(HistoryAdmin):
     list_display = ["name", "slug", "description", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class EvidenceInline(admin.TabularInline):
+    model = EvidenceLink
+    fields = ["position", "title", "url"]
+    extra = 1
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or workflow.can_edit(request.user, obj)
+        )
+
+    has_add_permission = has_change_permission  # type: ignore[assignment]
+    has_delete_permission = has_change_permission  # type: ignore[assignment]
+
+
+class UpdateAdminForm(forms.ModelForm):
+    """Refuses an update on behalf of another organization than the focal point's own."""
+
+    user: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        organization = cleaned.get("reported_by")
+        if organization is not None and not workflow.can_report_for(self.user, organization):
+            self.add_error("reported_by", workflow.DENIED_MESSAGES["organization"])
+        return cleaned
+
+
+@admin.register(Update)
+class UpdateAdmin(WorkflowAdminMixin):
+    form = UpdateAdminForm
+    list_display = [
+        "recommendation",
+        "status",
+        "as_of",
+        "place",
+        "reported_by",
+        "publication_state",
+        "updated_at",
+    ]
+    list_filter = ["publication_state", "status", "scope", "country", "reported_by"]
+    list_select_related = ["recommendation", "recommendation__source_document", "reported_by"]
+    search_fields = [
+        "description",
+        "responsible_body",
+        "recommendation__reference",
+        "recommendation__public_id",
+        "reported_by__name",
+    ]
+    autocomplete_fields = ["recommendation", "reported_by"]
+    readonly_fields = ["public_id", "created_by", "created_at", "updated_at"]
+    date_hierarchy = "as_of"
+    inlines = [EvidenceInline]
+    fieldsets = [
+        (None, {"fields": ["recommendation", ("status", "as_of"), "description"]}),
+        (_("Where and who"), {"fields": [("scope", "country"), "reported_by", "responsible_body"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "publication_state",
+                    "public_id",
+                    "created_by",
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return workflow.visible_updates(request.user, super().get_queryset(request))
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type:
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        organization = workflow.focal_point_organization(request.user)
+        if organization is not None:
+            initial.setdefault("reported_by", organization.pk)
+        return initial
+
+    def save_model(self, request: HttpRequest, obj: Update, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("where"))
+    def place(self, obj: Update) -> str:
+        return obj.place

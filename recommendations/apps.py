@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = _("Challenges, good practices and recommendations")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from gcm_review.workflow import ensure_roles
+
+        # After this app's migrations, when the permissions of both apps exist.
+        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="gcm_review.ensure_roles")

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models, transaction
 from django_countries import countries
 from django_countries.data import COUNTRIES
+from simple_history.utils import bulk_create_with_history
 
 from consultations.models import (
     Cluster,
@@ -460,15 +461,19 @@ class _ReportImporter:
         ]
         if current == wanted:
             return
-        consultation.co_organizer_links.all().delete()
-        CoOrganizer.objects.bulk_create(
-            CoOrganizer(
-                consultation=consultation,
-                organization_id=pk,
-                countries=list(codes),
-                position=position,
-            )
-            for position, (pk, codes) in enumerate(wanted, start=1)
+        for link in consultation.co_organizer_links.all():
+            link.delete()  # one by one, so the history records each removal
+        bulk_create_with_history(
+            [
+                CoOrganizer(
+                    consultation=consultation,
+                    organization_id=pk,
+                    countries=list(codes),
+                    position=position,
+                )
+                for position, (pk, codes) in enumerate(wanted, start=1)
+            ],
+            CoOrganizer,
         )
         if change.action != "created":
             change.fields.append("co-organizers")
@@ -488,7 +493,8 @@ class _ReportImporter:
         ]
         if sorted(current) == sorted(wanted):
             return
-        consultation.participant_shares.all().delete()
+        for share in consultation.participant_shares.all():
+            share.delete()
         for position, (percent, approximate, groups) in enumerate(wanted, start=1):
             share = ParticipantShare.objects.create(
                 consultation=consultation,

@@ -16,7 +16,14 @@ from consultations.models import (
     SourceDocument,
 )
 from consultations.publication import PublicationState
-from recommendations.models import Challenge, GoodPractice, Recommendation
+from recommendations.models import (
+    Challenge,
+    FollowUpStatus,
+    GoodPractice,
+    Recommendation,
+    Update,
+    UpdateScope,
+)
 
 _counter = itertools.count(1)
 PUBLISHED = PublicationState.PUBLISHED
@@ -146,3 +153,31 @@ def make_recommendation(
         principles=principles,
         fields=fields,
     )
+
+
+def make_update(
+    *,
+    recommendation: Recommendation | None = None,
+    reported_by: Organization | None = None,
+    evidence: list[tuple[str, str]] | None = None,
+    **fields: Any,
+) -> Update:
+    defaults = {
+        "status": FollowUpStatus.IN_PROGRESS,
+        "as_of": datetime.date(2024, 6, 1),
+        "description": "A national action plan was adopted.",
+        "scope": UpdateScope.COUNTRY,
+        "country": "PH",
+        "publication_state": PUBLISHED,
+    }
+    values = {**defaults, **fields}
+    if values["scope"] != UpdateScope.COUNTRY and "country" not in fields:
+        values["country"] = ""
+    update = Update.objects.create(
+        recommendation=recommendation or make_recommendation(consultation=make_consultation()),
+        reported_by=reported_by or make_organization(),
+        **values,
+    )
+    for position, (title, url) in enumerate(evidence or [], start=1):
+        update.evidence.create(title=title, url=url, position=position)
+    return update

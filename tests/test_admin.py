@@ -129,6 +129,9 @@ def _recommendation_form(consultation, **overrides):
         "publication_state": "draft",
         "footnote": "",
         "data_note": "",
+        # The read-only inline of follow-up updates still sends its management form.
+        "updates-TOTAL_FORMS": 0,
+        "updates-INITIAL_FORMS": 0,
     }
     return {**data, **overrides}
 

@@ -28,6 +28,7 @@ from consultations.models import (
 from recommendations.models import Actor, Challenge, GoodPractice, Recommendation
 from tests.factories import (
     make_consultation,
+    make_update,
     make_organization,
     make_review,
     make_source_document,
@@ -150,6 +151,16 @@ BAD_ROWS: dict[str, Callable[[], object]] = {
         is_conclusion=True,
     ),
 }
+BAD_ROWS.update(
+    {
+        "update_unique_public_id": lambda: make_update(
+            public_id=make_update().public_id
+        ),
+        "update_status_valid": lambda: make_update(status="finished"),
+        "update_country_matches_scope": lambda: make_update(scope="country", country=""),
+        "update_description_not_empty": lambda: make_update(description=""),
+    }
+)
 for _model in (Challenge, GoodPractice, Recommendation):
     _name = _model._meta.model_name
     BAD_ROWS[f"{_name}_unique_reference_per_document"] = _duplicate_item(_model)

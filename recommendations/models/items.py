@@ -7,8 +7,10 @@ from typing import Any, ClassVar
 
 from django.db import connections, models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from consultations.models import (
     Consultation,
@@ -17,7 +19,12 @@ from consultations.models import (
     Objective,
     SourceDocument,
 )
-from consultations.publication import Publishable, PublishableQuerySet, TimeStamped
+from consultations.publication import (
+    PublicationState,
+    Publishable,
+    PublishableQuerySet,
+    TimeStamped,
+)
 from recommendations.references import reference_slug, reference_sort_key, validate_reference
 
 
@@ -147,6 +154,46 @@ class ItemQuerySet(PublishableQuerySet):
         return matched.annotate(
             relevance=models.Value(1.0, output_field=models.FloatField()),
             headline=models.Value("", output_field=models.TextField()),
+        )
+
+
+class RecommendationQuerySet(ItemQuerySet):
+    def with_status(self, *, country: str | None = None) -> RecommendationQuerySet:
+        """Annotate ``current_status`` (NO_UPDATE when there is no published update) and
+        ``status_as_of`` from the latest published update, overall or for one country."""
+        from recommendations.models.follow_up import NO_UPDATE, Update, UpdateScope
+
+        latest = Update.objects.filter(
+            recommendation=models.OuterRef("pk"), publication_state=PublicationState.PUBLISHED
+        ).order_by("-as_of", "-created_at", "-pk")
+        if country:
+            latest = latest.filter(scope=UpdateScope.COUNTRY, country=country)
+        return self.annotate(
+            current_status=Coalesce(
+                models.Subquery(latest.values("status")[:1]), models.Value(NO_UPDATE)
+            ),
+            status_as_of=models.Subquery(latest.values("as_of")[:1]),
+        )
+
+    def for_list(self) -> RecommendationQuerySet:
+        return super().for_list().with_status()
+
+    def for_detail(self) -> RecommendationQuerySet:
+        from recommendations.models.follow_up import Update
+
+        return (
+            super()
+            .for_detail()
+            .prefetch_related(
+                models.Prefetch(
+                    "updates",
+                    queryset=Update.objects.published()
+                    .select_related("reported_by")
+                    .prefetch_related("evidence")
+                    .latest_first(),
+                    to_attr="published_updates",
+                )
+            )
         )
 
 
@@ -339,9 +386,12 @@ class GoodPractice(Item):
         verbose_name=_("guiding principles"),
     )
 
+    history = HistoricalRecords(m2m_fields=[objectives, guiding_principles])
+
     class Meta(Item.Meta):
         verbose_name = _("good practice")
         verbose_name_plural = _("good practices")
+        permissions = [("publish_goodpractice", _("Can publish and unpublish good practices"))]
 
 
 class Recommendation(Item):
@@ -402,9 +452,22 @@ class Recommendation(Item):
         help_text=_("Good practices that show the way for this recommendation."),
     )
 
+    objects = RecommendationQuerySet.as_manager()
+
+    def derived_status(self) -> tuple[Any, list[Any]]:
+        """Overall status and per-place breakdown, from ``for_detail()``'s published updates."""
+        from recommendations.models.follow_up import derive_status
+
+        return derive_status(getattr(self, "published_updates", None) or [])
+
+    history = HistoricalRecords(
+        m2m_fields=[objectives, guiding_principles, addressed_to, challenges, good_practices]
+    )
+
     class Meta(Item.Meta):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
+        permissions = [("publish_recommendation", _("Can publish and unpublish recommendations"))]
         constraints = [
             *Item.Meta.constraints,
             models.CheckConstraint(
