@@ -11,6 +11,9 @@ and the API alike, with the same parameter names, values and meaning.
 | addressed_to    | addressee slug              | addressed to that actor (recommendations) |
 | conclusion      | true / false                | a conclusion of the review or not (recs)  |
 | covid           | true / false                | COVID-19 related or not                   |
+| status          | status value, or none       | current follow-up status (recs)           |
+| stale           | true / false                | latest update older than the period (recs) |
+| country         | ISO 3166 code, e.g. PH      | with published follow-up there (recs)     |
 | q               | text                        | full-text search                          |
 | updated_since   | ISO 8601 date or date-time  | changed since then (for syncing)          |
 | ordering        | see ORDERING                | sort order                                |
@@ -24,8 +27,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import Country
 
 from consultations.models import (
     CLUSTER_COUNT,
@@ -36,7 +41,20 @@ from consultations.models import (
     Objective,
     Review,
 )
-from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation
+from consultations.publication import PublicationState
+from recommendations.models import (
+    NO_UPDATE,
+    NO_UPDATE_LABEL,
+    Actor,
+    Challenge,
+    FollowUpStatus,
+    GoodPractice,
+    Item,
+    Recommendation,
+    Update,
+    UpdateScope,
+    stale_before,
+)
 
 MAX_QUERY_LENGTH = 300
 BOOLEAN_CHOICES = [("true", _("Yes")), ("false", _("No"))]
@@ -217,7 +235,7 @@ class ItemFilterSet(django_filters.FilterSet):
                 "objective",
                 _("Objective"),
                 "objectives__number",
-                lambda: [
+                lambda counts: [
                     (str(o.number), f"{o.number}. {o.short_label}") for o in Objective.objects.all()
                 ],
                 multiple=True,
@@ -226,13 +244,15 @@ class ItemFilterSet(django_filters.FilterSet):
                 "cluster",
                 _("Review cluster"),
                 "consultation__cluster__number",
-                lambda: [(str(c.number), f"{c.number}. {c.title}") for c in Cluster.objects.all()],
+                lambda counts: [
+                    (str(c.number), f"{c.number}. {c.title}") for c in Cluster.objects.all()
+                ],
             ),
             FacetSpec(
                 "consultation",
                 _("Consultation"),
                 "consultation__slug",
-                lambda: [
+                lambda counts: [
                     *(
                         (c.slug, f"{c.sequence}. {c.title} ({c.review})")
                         for c in Consultation.objects.public().select_related("review")
@@ -245,13 +265,13 @@ class ItemFilterSet(django_filters.FilterSet):
                 "principle",
                 _("Guiding principle"),
                 "guiding_principles__slug",
-                lambda: [(p.slug, p.name) for p in GuidingPrinciple.objects.all()],
+                lambda counts: [(p.slug, p.name) for p in GuidingPrinciple.objects.all()],
             ),
             FacetSpec(
                 "covid",
                 _("COVID-19 related"),
                 "covid_related",
-                lambda: [("true", _("Yes")), ("false", _("No"))],
+                lambda counts: [("true", _("Yes")), ("false", _("No"))],
                 to_key=lambda value: "true" if value else "false",
             ),
         ]
@@ -264,6 +284,8 @@ class ItemFilterSet(django_filters.FilterSet):
         if not others.is_valid():
             return None
         matching = self.queryset.model.objects.filter(pk__in=others.qs.order_by().values("pk"))
+        if spec.prepare is not None:
+            matching = spec.prepare(matching)
         counts = {
             spec.to_key(row["value"]): row["count"]
             for row in matching.order_by()
@@ -281,7 +303,8 @@ class ItemFilterSet(django_filters.FilterSet):
                 FacetChoice(
                     value=value, label=label, count=counts.get(value, 0), selected=value in selected
                 )
-                for value, label in spec.choices()
+                for value, label in spec.choices(counts)
+                if not spec.hide_empty or counts.get(value) or value in selected
             ],
         )
 
@@ -294,6 +317,8 @@ class FacetSpec:
     choices: Any
     multiple: bool = False
     to_key: Any = str
+    prepare: Any = None  # annotates or narrows the counted queryset
+    hide_empty: bool = False  # long vocabularies list only the choices that give results
 
 
 @dataclass
@@ -348,12 +373,66 @@ class RecommendationFilterSet(ItemFilterSet):
         error_messages={"invalid_choice": _("Use true or false.")},
     )
 
+    status = django_filters.ChoiceFilter(
+        label=_("Follow-up status"),
+        choices=[*FollowUpStatus.choices, (NO_UPDATE, NO_UPDATE_LABEL)],
+        method="filter_status",
+        help_text=_(
+            "Current status, derived from the latest published update: "
+            "%(values)s, or “none” for no update yet."
+        )
+        % {"values": ", ".join(FollowUpStatus.values)},
+        error_messages={
+            "invalid_choice": _("Status %(value)s does not exist: use one of %(choices)s.")
+            % {"value": "%(value)s", "choices": ", ".join([*FollowUpStatus.values, NO_UPDATE])}
+        },
+    )
+    stale = django_filters.ChoiceFilter(
+        label=_("Stale status"),
+        choices=BOOLEAN_CHOICES,
+        method="filter_stale",
+        help_text=_("true: the latest published update is older than the staleness period."),
+        error_messages={"invalid_choice": _("Use true or false.")},
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"),
+        choices=lambda: [(code, name) for code, name in countries],
+        method="filter_country",
+        help_text=_("ISO 3166 code, e.g. PH: recommendations with published follow-up there."),
+        error_messages={
+            "invalid_choice": _("%(value)s is not an ISO 3166 country code (e.g. PH, NP).")
+        },
+    )
+
     class Meta:
         model = Recommendation
         fields: list[str] = []
 
     def filter_addressed_to(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.filter(self._through_exists(queryset, "addressed_to", actor=value))
+
+    @staticmethod
+    def _with_status(queryset: QuerySet) -> QuerySet:
+        if "current_status" in queryset.query.annotations:
+            return queryset
+        return queryset.with_status()
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return self._with_status(queryset).filter(current_status=value)
+
+    def filter_stale(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        queryset = self._with_status(queryset)
+        stale = Q(status_as_of__lt=stale_before())
+        return queryset.filter(stale) if value == "true" else queryset.exclude(stale)
+
+    def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        published = Update.objects.filter(
+            recommendation=OuterRef("pk"),
+            publication_state=PublicationState.PUBLISHED,
+            scope=UpdateScope.COUNTRY,
+            country=value,
+        )
+        return queryset.filter(Exists(published))
 
     def facet_specs(self) -> list[FacetSpec]:
         return [
@@ -362,7 +441,28 @@ class RecommendationFilterSet(ItemFilterSet):
                 "addressed_to",
                 _("Addressed to"),
                 "addressed_to__slug",
-                lambda: [(a.slug, a.name) for a in Actor.objects.all()],
+                lambda counts: [(a.slug, a.name) for a in Actor.objects.all()],
+            ),
+            FacetSpec(
+                "status",
+                _("Follow-up status"),
+                "current_status",
+                lambda counts: [*FollowUpStatus.choices, (NO_UPDATE, str(NO_UPDATE_LABEL))],
+                prepare=lambda queryset: queryset.with_status(),
+            ),
+            FacetSpec(
+                "country",
+                _("Follow-up in country"),
+                "updates__country",
+                lambda counts: sorted(
+                    ((code, str(Country(code).name)) for code in counts if code),
+                    key=lambda choice: choice[1],
+                ),
+                prepare=lambda queryset: queryset.filter(
+                    updates__publication_state=PublicationState.PUBLISHED,
+                    updates__scope=UpdateScope.COUNTRY,
+                ),
+                hide_empty=True,
             ),
         ]
 
