@@ -16,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from consultations.admin_mixins import HistoryAdmin, WorkflowAdminMixin
 from gcm_review import workflow
 from recommendations.admin_import import report_import_view
+from recommendations.admin_spreadsheets import (
+    RecommendationSpreadsheetAdminMixin,
+    UpdateSpreadsheetAdminMixin,
+)
 from recommendations.models import (
     Actor,
     Challenge,
@@ -156,7 +160,7 @@ class GoodPracticeAdmin(ItemAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ItemAdmin):
+class RecommendationAdmin(RecommendationSpreadsheetAdminMixin, ItemAdmin):
     list_display = [*ItemAdmin.list_display[:5], "is_conclusion", *ItemAdmin.list_display[5:]]
     list_filter = [*ItemAdmin.list_filter, "is_conclusion", "addressed_to"]
     autocomplete_fields = [
@@ -224,7 +228,7 @@ class UpdateAdminForm(forms.ModelForm):
 
 
 @admin.register(Update)
-class UpdateAdmin(WorkflowAdminMixin):
+class UpdateAdmin(UpdateSpreadsheetAdminMixin, WorkflowAdminMixin):
     form = UpdateAdminForm
     list_display = [
         "recommendation",
