@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.signals import post_save
 from django_countries import countries
 from django_countries.data import COUNTRIES
 from simple_history.utils import bulk_create_with_history
@@ -27,6 +28,7 @@ from consultations.models import (
     StakeholderGroup,
 )
 from consultations.publication import PublicationState
+from consultations.services import publication_set_state
 from recommendations.curation import Curation, CurationEntry, check_curation, load_curation
 from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation
 from recommendations.report_parser import (
@@ -236,7 +238,10 @@ class _ReportImporter:
     ) -> None:
         self.report = report
         self.curation = curation
-        self.state = PublicationState.PUBLISHED if publish else PublicationState.DRAFT
+        self.publish = publish
+        self.created_publishables: list[models.Model] = []
+        self.pending_history: list[models.Model] = []
+        self.items: dict[tuple[str, str], Item] = {}
         self.keep_tags = keep_tags
         self.result = result
         self.objectives = {o.number: o for o in Objective.objects.all()}
@@ -260,9 +265,19 @@ class _ReportImporter:
                 change.details[name] = (_display(current), _display(value))
                 setattr(instance, name, value)
         if creating and hasattr(instance, "publication_state"):
-            instance.publication_state = self.state
+            # Created as drafts, tagged and linked, then published together at the end:
+            # the public history of a record starts with its finished first version.
+            instance.publication_state = PublicationState.DRAFT
         if creating or change.fields:
+            instance._change_reason = "Imported from the report"
+            if creating and hasattr(instance, "history"):
+                # One history entry for the finished record (fields, tags and links), not
+                # one per step of its assembly: see _record_creations().
+                instance.skip_history_when_saving = True
+                self.pending_history.append(instance)
             instance.save()
+            if creating and hasattr(instance, "publication_state"):
+                self.created_publishables.append(instance)
             if not creating:
                 change.action = "updated"
         self.result.changes.append(change)
@@ -326,6 +341,11 @@ class _ReportImporter:
             )
         self._links(document)
         self._missing(document)
+        self._record_creations()
+        if self.publish:
+            publication_set_state(
+                records=self.created_publishables, state=PublicationState.PUBLISHED
+            )
 
     def _review(self, region: str | None, cycle: str | None) -> Review:
         if region not in Region.values:
@@ -532,6 +552,7 @@ class _ReportImporter:
             values["is_conclusion"] = parsed.is_conclusion
         label = f"{KIND_LABELS[parsed.kind][0]} {parsed.reference}"
         change = self._save(instance, label, values)
+        self.items[(parsed.kind, parsed.reference)] = instance
         if existed and self.keep_tags:
             return
         if entry is None and not parsed.principle:
@@ -570,9 +591,12 @@ class _ReportImporter:
         if self.curation is None:
             return
         changes = {change.label: change for change in self.result.changes}
-        challenges = {c.reference: c for c in document.challenges.all()}
-        practices = {p.reference: p for p in document.good_practices.all()}
-        for recommendation in document.recommendations.all():
+        challenges = {ref: item for (kind, ref), item in self.items.items() if kind == CHALLENGE}
+        practices = {ref: item for (kind, ref), item in self.items.items() if kind == GOOD_PRACTICE}
+        recommendations = [
+            item for (kind, _ref), item in self.items.items() if kind == RECOMMENDATION
+        ]
+        for recommendation in recommendations:
             entry = self.curation.entry(RECOMMENDATION, recommendation.reference)
             change = changes.get(f"recommendation {recommendation.reference}")
             if entry is None or change is None:
@@ -587,6 +611,18 @@ class _ReportImporter:
                 "good_practices",
                 [practices[r] for r in entry.supported_by],
                 change,
+            )
+
+    def _record_creations(self) -> None:
+        """The history entry (“created”) of each new record, now that it is complete."""
+        for instance in self.pending_history:
+            del instance.skip_history_when_saving
+            post_save.send(
+                sender=type(instance),
+                instance=instance,
+                created=True,
+                update_fields=None,
+                raw=False,
             )
 
     def _missing(self, document: SourceDocument) -> None:
