@@ -78,10 +78,13 @@ def public_change_log(record: Any) -> list[ChangeLogEntry]:
     previous = None
     for version in versions:
         public = version.publication_state == PublicationState.PUBLISHED
-        was_public = previous is not None and previous.publication_state == PublicationState.PUBLISHED
+        was_public = (
+            previous is not None and previous.publication_state == PublicationState.PUBLISHED
+        )
         if public and not was_public:
             ever = any(e.event == "published" for e in entries)
-            entries.append(ChangeLogEntry(version.history_date, "republished" if ever else "published"))
+            event = "republished" if ever else "published"
+            entries.append(ChangeLogEntry(version.history_date, event))
         elif was_public and not public:
             event = (
                 "withdrawn"

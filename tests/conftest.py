@@ -29,6 +29,18 @@ def on_postgres() -> bool:
 
 
 @pytest.fixture
-def imported(db):
-    """The 2021 Asia-Pacific dataset, imported as make run imports it."""
+def imported(db, settings):
+    """The 2021 Asia-Pacific dataset, imported as make run imports it, without its history.
+
+    Recording the history of the import triples its time, and most tests import the
+    dataset; tests about history use ``imported_with_history``.
+    """
+    settings.SIMPLE_HISTORY_ENABLED = False
+    call_command("load_default_data", verbosity=0)
+    settings.SIMPLE_HISTORY_ENABLED = True
+
+
+@pytest.fixture
+def imported_with_history(db):
+    """The 2021 dataset imported exactly as make run imports it, history included."""
     call_command("load_default_data", verbosity=0)
