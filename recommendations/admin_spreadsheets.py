@@ -19,18 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin, ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 from import_export.results import Result, RowResult
 
 from recommendations.spreadsheets import (
     RecommendationStatusResource,
+    TextSafeXLSX,
     UpdateExportResource,
     UpdateImportResource,
     can_import_updates,
     import_template_xlsx,
 )
 
-FORMATS = [XLSX, CSV]
+FORMATS = [TextSafeXLSX, CSV]
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

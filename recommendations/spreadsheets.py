@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import resources, widgets
 from import_export.fields import Field
+from import_export.formats.base_formats import XLSX
 
 from consultations.models import Organization
 from consultations.publication import PublicationState
@@ -843,6 +844,35 @@ class RecommendationStatusResource(resources.ModelResource):
     def dehydrate_evidence(self, recommendation: Recommendation) -> str:
         latest = self._latest(recommendation)
         return EvidenceWidget().render(evidence_of(latest)) if latest else ""
+
+
+class TextSafeXLSX(XLSX):
+    """XLSX in which text stays text. openpyxl stores a string starting with “=” as a
+    formula: a partner's description could then run in a staff member's Excel (formula
+    injection), and would come back empty, as a formula has no saved value. Escaping it
+    (import-export's option) would change the text and so break the round trip."""
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> bytes:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = (dataset.title or "data")[:31]
+        sheet.append(list(dataset.headers or []))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row in dataset:
+            sheet.append(list(row))
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                elif isinstance(cell.value, datetime.date):
+                    cell.number_format = "yyyy-mm-dd"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
 
 
 # --- The import template ------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 import tablib
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 
 from consultations.models import Organization
 from consultations.partners import FocalPoint
@@ -32,6 +32,7 @@ from recommendations.models import (
 from recommendations.spreadsheets import (
     IMPORT_COLUMNS,
     RecommendationStatusResource,
+    TextSafeXLSX,
     UpdateExportResource,
     UpdateImportResource,
     import_template_xlsx,
@@ -121,17 +122,17 @@ def through_file(dataset: tablib.Dataset, file_format: type) -> tablib.Dataset:
     return fmt.create_dataset(fmt.export_data(dataset))
 
 
-def export_recommendations(file_format: type = XLSX) -> tablib.Dataset:
+def export_recommendations(file_format: type = TextSafeXLSX) -> tablib.Dataset:
     dataset = RecommendationStatusResource().export(
         Recommendation.objects.in_document_order(),
-        force_native_type=file_format is XLSX,
+        force_native_type=file_format is TextSafeXLSX,
     )
     return through_file(dataset, file_format)
 
 
-def export_updates(file_format: type = XLSX) -> tablib.Dataset:
+def export_updates(file_format: type = TextSafeXLSX) -> tablib.Dataset:
     dataset = UpdateExportResource().export(
-        Update.objects.order_by("pk"), force_native_type=file_format is XLSX
+        Update.objects.order_by("pk"), force_native_type=file_format is TextSafeXLSX
     )
     return through_file(dataset, file_format)
 
@@ -192,7 +193,7 @@ def errors_of(result: Any) -> dict[int, dict[str, list[str]]]:
 # --- Unchanged re-import ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("file_format", [XLSX, CSV], ids=["xlsx", "csv"])
+@pytest.mark.parametrize("file_format", [TextSafeXLSX, CSV], ids=["xlsx", "csv"])
 def test_unchanged_reimport_of_the_recommendations_export_changes_nothing(
     recommendations, editor, file_format
 ):
@@ -209,7 +210,7 @@ def test_unchanged_reimport_of_the_recommendations_export_changes_nothing(
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("file_format", [XLSX, CSV], ids=["xlsx", "csv"])
+@pytest.mark.parametrize("file_format", [TextSafeXLSX, CSV], ids=["xlsx", "csv"])
 def test_unchanged_reimport_of_the_updates_export_changes_nothing(
     recommendations, editor, file_format
 ):
@@ -245,11 +246,33 @@ def test_the_recommendations_export_shows_the_derived_status(recommendations):
     assert by_id[recommendations[3].public_id]["scope"] == "multi_country"
 
 
+def test_text_that_looks_like_a_formula_stays_text_in_xlsx(recommendations, editor):
+    """A partner's description must not run as a formula in staff's Excel, nor be lost."""
+    update = recommendations[0].updates.get()
+    formula = '=HYPERLINK("https://example.org/x","Click")'
+    Update.objects.filter(pk=update.pk).update(description=formula)
+    exported = TextSafeXLSX().export_data(
+        RecommendationStatusResource().export(
+            Recommendation.objects.in_document_order(), force_native_type=True
+        )
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+    column = [cell.value for cell in sheet[1]].index("description") + 1
+    cell = sheet.cell(row=2, column=column)
+    assert (cell.value, cell.data_type) == (formula, "s")
+    before = snapshot()
+
+    result = run_import(TextSafeXLSX().create_dataset(exported), editor)
+
+    assert result.totals["new"] == 0
+    assert snapshot() == before
+
+
 # --- Edited files ----------------------------------------------------------------------------
 
 
 def test_an_edited_file_applies_exactly_the_edits(recommendations, editor):
-    dataset = export_recommendations(XLSX)
+    dataset = export_recommendations(TextSafeXLSX)
     records = rows(dataset)
     for index, status in [(0, "implemented"), (1, "partially_implemented"), (3, "in_progress")]:
         records[index]["status"] = status
@@ -420,7 +443,7 @@ def test_values_are_read_as_people_write_them(recommendations, editor):
 
 
 def test_blank_lines_and_recommendations_left_without_update_are_skipped(recommendations, editor):
-    dataset = export_recommendations(XLSX)
+    dataset = export_recommendations(TextSafeXLSX)
     dataset.append([None] * len(dataset.headers))
     before = snapshot()
 
@@ -434,7 +457,7 @@ def test_blank_lines_and_recommendations_left_without_update_are_skipped(recomme
 
 
 def test_a_file_with_one_bad_row_writes_nothing_and_reports_that_row(recommendations, editor):
-    dataset = export_recommendations(XLSX)
+    dataset = export_recommendations(TextSafeXLSX)
     records = rows(dataset)
     records[0]["status"] = "implemented"
     records[1]["status"] = "implemented"
@@ -659,7 +682,7 @@ def test_the_template_has_headers_an_example_and_the_allowed_values(recommendati
 
 
 def test_the_template_example_row_imports_as_a_draft(recommendations, editor):
-    template = XLSX().create_dataset(import_template_xlsx(editor))
+    template = TextSafeXLSX().create_dataset(import_template_xlsx(editor))
 
     result = run_import(template, editor, file_name="template.xlsx")
 
@@ -673,7 +696,7 @@ def test_the_template_example_row_imports_as_a_draft(recommendations, editor):
 def test_a_focal_points_template_example_is_for_their_organization(recommendations):
     unicef = Organization.objects.get(acronym="UNICEF")
     partner = make_staff("parvati", workflow.FOCAL_POINT, organization=unicef)
-    template = XLSX().create_dataset(import_template_xlsx(partner))
+    template = TextSafeXLSX().create_dataset(import_template_xlsx(partner))
 
     result = run_import(template, partner)
 
