@@ -33,6 +33,7 @@ from django.core.validators import URLValidator
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -373,7 +374,7 @@ class UpdateImportResource(resources.ModelResource):
 
     class Meta:
         model = Update
-        name = "Follow-up updates (each changed row becomes a new draft)"
+        name = gettext_lazy("Follow-up updates (each changed row becomes a new draft)")
         fields = (
             "recommendation",
             "update_id",
@@ -709,7 +710,7 @@ class UpdateExportResource(resources.ModelResource):
 
     class Meta:
         model = Update
-        name = "Follow-up updates (one row per update)"
+        name = gettext_lazy("Follow-up updates (one row per update)")
         fields = (
             "update_id",
             "recommendation_id",
@@ -737,6 +738,24 @@ class UpdateExportResource(resources.ModelResource):
         return EvidenceWidget().render(evidence_of(update))
 
 
+def latest_published_update(recommendation: Recommendation) -> Update | None:
+    """The update the site's overall status comes from (prefetched as published_updates)."""
+    overall, _breakdown = derive_status(getattr(recommendation, "published_updates", []))
+    return overall.update
+
+
+def from_latest(value: Any, *, none: Any = "") -> Any:
+    """A column of the recommendation's latest published update; ``none`` without one."""
+
+    def dehydrate(recommendation: Recommendation) -> Any:
+        latest = latest_published_update(recommendation)
+        if latest is None:
+            return str(none)  # a lazy label is translated when the file is written
+        return value(latest)
+
+    return dehydrate
+
+
 class RecommendationStatusResource(resources.ModelResource):
     """One row per recommendation: its current status as the site derives it, and the
     latest published update's values, ready to be edited into a new update."""
@@ -745,21 +764,41 @@ class RecommendationStatusResource(resources.ModelResource):
     reference = Field(attribute="reference", column_name="reference")
     consultation = Field(column_name="consultation")
     text = Field(attribute="text", column_name="text")
-    status = Field(column_name="status")
-    status_label = Field(column_name="status_label")
-    as_of = Field(column_name="as_of")
-    stale = Field(column_name="stale")
-    update_id = Field(column_name="update_id")
-    scope = Field(column_name="scope")
-    country = Field(column_name="country")
-    description = Field(column_name="description")
-    reported_by = Field(column_name="reported_by")
-    responsible_body = Field(column_name="responsible_body")
-    evidence = Field(column_name="evidence")
+    status = Field(
+        column_name="status", dehydrate_method=from_latest(lambda u: u.status, none=NO_UPDATE)
+    )
+    status_label = Field(
+        column_name="status_label",
+        dehydrate_method=from_latest(lambda u: str(u.get_status_display()), none=NO_UPDATE_LABEL),
+    )
+    as_of = Field(column_name="as_of", dehydrate_method=from_latest(lambda u: u.as_of))
+    stale = Field(column_name="stale", dehydrate_method=from_latest(lambda u: _stale(u.as_of)))
+    update_id = Field(
+        column_name="update_id", dehydrate_method=from_latest(lambda u: str(u.public_id))
+    )
+    scope = Field(column_name="scope", dehydrate_method=from_latest(lambda u: u.scope))
+    country = Field(
+        column_name="country",
+        dehydrate_method=from_latest(lambda u: CountryWidget().render(u.country)),
+    )
+    description = Field(
+        column_name="description", dehydrate_method=from_latest(lambda u: u.description)
+    )
+    reported_by = Field(
+        column_name="reported_by", dehydrate_method=from_latest(lambda u: u.reported_by.name)
+    )
+    responsible_body = Field(
+        column_name="responsible_body",
+        dehydrate_method=from_latest(lambda u: u.responsible_body),
+    )
+    evidence = Field(
+        column_name="evidence",
+        dehydrate_method=from_latest(lambda u: EvidenceWidget().render(evidence_of(u))),
+    )
 
     class Meta:
         model = Recommendation
-        name = "Recommendations with their current status"
+        name = gettext_lazy("Recommendations with their current status")
         fields = (
             "recommendation_id",
             "reference",
@@ -791,59 +830,10 @@ class RecommendationStatusResource(resources.ModelResource):
             )
         )
 
-    @staticmethod
-    def _latest(recommendation: Recommendation) -> Update | None:
-        overall, _breakdown = derive_status(getattr(recommendation, "published_updates", []))
-        return overall.update
-
     def dehydrate_consultation(self, recommendation: Recommendation) -> str:
         if recommendation.consultation is None:
             return _("Conclusions of the review") if recommendation.is_conclusion else ""
         return str(recommendation.consultation)
-
-    def dehydrate_status(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return latest.status if latest else NO_UPDATE
-
-    def dehydrate_status_label(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return str(latest.get_status_display() if latest else NO_UPDATE_LABEL)
-
-    def dehydrate_as_of(self, recommendation: Recommendation) -> Any:
-        latest = self._latest(recommendation)
-        return latest.as_of if latest else ""
-
-    def dehydrate_stale(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return _stale(latest.as_of if latest else None)
-
-    def dehydrate_update_id(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return str(latest.public_id) if latest else ""
-
-    def dehydrate_scope(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return latest.scope if latest else ""
-
-    def dehydrate_country(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return CountryWidget().render(latest.country) if latest else ""
-
-    def dehydrate_description(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return latest.description if latest else ""
-
-    def dehydrate_reported_by(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return latest.reported_by.name if latest else ""
-
-    def dehydrate_responsible_body(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return latest.responsible_body if latest else ""
-
-    def dehydrate_evidence(self, recommendation: Recommendation) -> str:
-        latest = self._latest(recommendation)
-        return EvidenceWidget().render(evidence_of(latest)) if latest else ""
 
 
 class TextSafeXLSX(XLSX):
@@ -877,29 +867,32 @@ class TextSafeXLSX(XLSX):
 
 # --- The import template ------------------------------------------------------------------
 
-COLUMN_HELP = {
-    "recommendation_id": _(
-        "Required. The recommendation's public identifier, as in an export, e.g. %(example)s."
-    )
-    % {"example": EXAMPLE_RECOMMENDATION_ID},
-    "update_id": _(
-        "Leave empty for a new update. In an exported row, the update the row shows: a row "
-        "left as exported is skipped, an edited row becomes a new draft update."
-    ),
-    "status": _("Required. A status code or label from the “Allowed values” sheet."),
-    "as_of": _("Required. The date the status describes, YYYY-MM-DD; not in the future."),
-    "scope": _("country (the default), multi_country or regional."),
-    "country": _(
-        "Required for scope country, empty otherwise: the ISO 3166 two-letter code, e.g. PH."
-    ),
-    "description": _("Required. What was done, decided or reported, in a few sentences."),
-    "reported_by": _(
-        "Required. The organization that reported it: its name or acronym from the "
-        "“Allowed values” sheet. Focal points may leave it empty (their own organization)."
-    ),
-    "responsible_body": _("Optional. The ministry, agency or body responsible for the action."),
-    "evidence": _("Optional. One link a line: Title | https://..."),
-}
+
+def column_help() -> dict[str, str]:
+    """What to write in each column, for the template's “Columns” sheet."""
+    return {
+        "recommendation_id": _(
+            "Required. The recommendation's public identifier, as in an export, e.g. %(example)s."
+        )
+        % {"example": EXAMPLE_RECOMMENDATION_ID},
+        "update_id": _(
+            "Leave empty for a new update. In an exported row, the update the row shows: a row "
+            "left as exported is skipped, an edited row becomes a new draft update."
+        ),
+        "status": _("Required. A status code or label from the “Allowed values” sheet."),
+        "as_of": _("Required. The date the status describes, YYYY-MM-DD; not in the future."),
+        "scope": _("country (the default), multi_country or regional."),
+        "country": _(
+            "Required for scope country, empty otherwise: the ISO 3166 two-letter code, e.g. PH."
+        ),
+        "description": _("Required. What was done, decided or reported, in a few sentences."),
+        "reported_by": _(
+            "Required. The organization that reported it: its name or acronym from the "
+            "“Allowed values” sheet. Focal points may leave it empty (their own organization)."
+        ),
+        "responsible_body": _("Optional. The ministry, agency or body responsible for the action."),
+        "evidence": _("Optional. One link a line: Title | https://..."),
+    }
 
 
 def import_template_rows(user: Any) -> list[list[Any]]:
@@ -992,7 +985,7 @@ def import_template_xlsx(user: Any) -> bytes:
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
     for column in IMPORT_COLUMNS:
-        help_sheet.append([column, str(COLUMN_HELP[column])])
+        help_sheet.append([column, column_help()[column]])
     help_sheet.append([])
     help_sheet.append(
         [
