@@ -1,10 +1,15 @@
 """ETag and Last-Modified, so that a partner who syncs often mostly gets 304s.
 
-Items (challenges, good practices, recommendations) change through the admin and the
-importer, and what an item's JSON or CSV shows also depends on its consultation, review,
-source document and linked items. So their validators come from one cheap query over all
-those tables (the latest ``updated_at`` and the row counts, deletions included) plus the
-exact request (URL, format, host): nothing is filtered, counted or serialized for a 304.
+Items (challenges, good practices, recommendations) and follow-up updates change through
+the admin, the importer and the API, and what their JSON or CSV shows also depends on
+consultations, reviews, source documents, linked items, updates, evidence links and
+organizations. So their validators come from one cheap query over all those tables (the
+latest ``updated_at`` and the row counts, deletions included; for tables without
+``updated_at``, their history tables, which gain a row at every change) plus the exact
+request (URL, format, host): nothing is filtered, counted or serialized for a 304.
+
+A recommendation's status also turns stale with the calendar alone, so the validators of
+recommendations change once a day too (``daily``).
 
 The reference lists (objectives, principles, organizations...) have no timestamps: their
 ETag is a hash of the body, which still spares the partner the download.
@@ -18,13 +23,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.http import HttpResponse, HttpResponseBase
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from rest_framework.request import Request
 
 # Part of every ETag: bump it when a change of code changes the bodies.
-API_VERSION = "1"
+API_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -33,23 +39,40 @@ class Stamp:
     rows: int
 
 
-def _stamped_models() -> list[type]:
-    from consultations.models import Consultation, Review, SourceDocument
-    from recommendations.models import Challenge, GoodPractice, Recommendation
+def _stamped_tables() -> list[tuple[str, str]]:
+    """(table, timestamp column) of every table the item and update endpoints read."""
+    from consultations.models import Consultation, Organization, Review, SourceDocument
+    from recommendations.models import (
+        Challenge,
+        EvidenceLink,
+        GoodPractice,
+        Recommendation,
+        Update,
+    )
 
-    return [Review, SourceDocument, Consultation, Challenge, GoodPractice, Recommendation]
+    tables = [
+        (model._meta.db_table, "updated_at")
+        for model in (Review, SourceDocument, Consultation, Challenge, GoodPractice)
+    ]
+    tables += [(model._meta.db_table, "updated_at") for model in (Recommendation, Update)]
+    # No updated_at: every change (deletions included) adds a row to their history.
+    tables += [
+        (model.history.model._meta.db_table, "history_date")
+        for model in (EvidenceLink, Organization)
+    ]
+    return tables
 
 
 def data_stamp() -> Stamp:
-    """The latest change and the number of rows over every table items are drawn from.
+    """The latest change and the number of rows over every table items and updates are
+    drawn from.
 
     One query: a UNION ALL of per-table aggregates (``updated_at`` is indexed).
     """
     quote = connection.ops.quote_name
     parts = " UNION ALL ".join(
-        f"SELECT MAX({quote('updated_at')}) AS changed_at, COUNT(*) AS row_count "
-        f"FROM {quote(model._meta.db_table)}"
-        for model in _stamped_models()
+        f"SELECT MAX({quote(column)}) AS changed_at, COUNT(*) AS row_count FROM {quote(table)}"
+        for table, column in _stamped_tables()
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(changed_at), SUM(row_count) FROM ({parts}) stamps")
@@ -85,12 +108,24 @@ class Validators:
         return self.apply(response) if response is not None else None
 
 
-def item_validators(request: Request, media_type: str) -> Validators:
+def item_validators(request: Request, media_type: str, *, daily: bool = False) -> Validators:
+    """Validators of an item or update endpoint. ``daily``: the body also depends on the
+    date (staleness), so the validators change at midnight even if no row did."""
     stamp = data_stamp()
+    last_modified = stamp.changed_at
+    day = ""
+    if daily:
+        today = timezone.localdate()
+        day = today.isoformat()
+        midnight = datetime.datetime.combine(
+            today, datetime.time(), tzinfo=timezone.get_current_timezone()
+        )
+        if last_modified is None or last_modified < midnight:
+            last_modified = midnight
     changed = stamp.changed_at.isoformat() if stamp.changed_at else ""
     return Validators(
-        etag=_etag(API_VERSION, request.build_absolute_uri(), media_type, changed, stamp.rows),
-        last_modified=stamp.changed_at,
+        etag=_etag(API_VERSION, request.build_absolute_uri(), media_type, changed, stamp.rows, day),
+        last_modified=last_modified,
     )
 
 

@@ -93,7 +93,12 @@ class ApiPagination(PageNumberPagination):
                     "description": _("The previous page; null on the first."),
                     "example": None,
                 },
-                "results": {**schema, "description": _("The records of this page.")},
+                # drf-spectacular passes a sentinel to build paged examples: keep it as is.
+                "results": (
+                    {**schema, "description": _("The records of this page.")}
+                    if isinstance(schema, dict)
+                    else schema
+                ),
             },
         }
 

@@ -63,7 +63,7 @@ VALIDATION_ERROR = {
 }
 
 
-def _example(name: str, value: Any, status: int) -> OpenApiExample:
+def response_example(name: str, value: Any, status: int) -> OpenApiExample:
     return OpenApiExample(name, value=value, response_only=True, status_codes=[str(status)])
 
 
@@ -72,12 +72,12 @@ ERRORS: dict[int, OpenApiResponse] = {
         VALIDATION_ERROR,
         description=_("A query parameter is unknown, empty or has a value that is not accepted."),
         examples=[
-            _example(
+            response_example(
                 "Unknown objective",
                 {"objective": ["Objective 99 does not exist: use a number from 1 to 23."]},
                 400,
             ),
-            _example(
+            response_example(
                 "Misspelt parameter",
                 {"objectve": ["Unknown parameter. Accepted: format, objective, page, page_size."]},
                 400,
@@ -87,16 +87,16 @@ ERRORS: dict[int, OpenApiResponse] = {
     401: OpenApiResponse(
         ErrorDetail,
         description=_("The API key sent is not valid, revoked or expired."),
-        examples=[_example("Bad key", {"detail": "This API key is not valid."}, 401)],
+        examples=[response_example("Bad key", {"detail": "This API key is not valid."}, 401)],
     ),
     403: OpenApiResponse(
         ErrorDetail,
         description=_(
             "Not allowed. Reading public data is always allowed: only operations that change "
-            "data (none yet) answer 403, to authenticated clients without a partner key."
+            "data answer 403, to clients whose role does not allow the change."
         ),
         examples=[
-            _example(
+            response_example(
                 "Write without a partner key",
                 {"detail": "Changing data needs a partner API key."},
                 403,
@@ -107,8 +107,10 @@ ERRORS: dict[int, OpenApiResponse] = {
         ErrorDetail,
         description=_("No public record has this id, or the page is past the last one."),
         examples=[
-            _example("Unknown id", {"detail": "No published recommendation has this id."}, 404),
-            _example(
+            response_example(
+                "Unknown id", {"detail": "No published recommendation has this id."}, 404
+            ),
+            response_example(
                 "Past the last page", {"detail": "Page 9 does not exist: the last page is 2."}, 404
             ),
         ],
@@ -119,7 +121,7 @@ ERRORS: dict[int, OpenApiResponse] = {
             "Too many requests. Wait the seconds `Retry-After` gives; an API key raises the limit."
         ),
         examples=[
-            _example(
+            response_example(
                 "Rate limit",
                 {"detail": "Request was throttled. Expected available in 42 seconds."},
                 429,
@@ -127,6 +129,7 @@ ERRORS: dict[int, OpenApiResponse] = {
         ],
     ),
 }
+
 NOT_MODIFIED = OpenApiResponse(
     None,
     description=_(
@@ -138,7 +141,7 @@ NOT_MODIFIED = OpenApiResponse(
 # Parameters -----------------------------------------------------------------------------
 
 
-def _format_parameter(formats: list[str]) -> OpenApiParameter:
+def format_parameter(formats: list[str]) -> OpenApiParameter:
     description = (
         _(
             "Response format: `json` (default) or `csv`. CSV returns the whole filtered set, "
@@ -199,7 +202,7 @@ RETRY_AFTER = OpenApiParameter(
 )
 
 
-def _id_parameter(model: type[Model], example: Any, *, number: bool) -> OpenApiParameter:
+def id_parameter(model: type[Model], example: Any, *, number: bool) -> OpenApiParameter:
     label = model._meta.verbose_name
     return OpenApiParameter(
         "id",
@@ -216,7 +219,7 @@ def _id_parameter(model: type[Model], example: Any, *, number: bool) -> OpenApiP
 # Decorators for the viewsets --------------------------------------------------------------
 
 
-def _with_errors(responses: dict[Any, Any], *, media: bool) -> dict[Any, Any]:
+def with_errors(responses: dict[Any, Any], *, media: bool) -> dict[Any, Any]:
     for status, response in ERRORS.items():
         responses[(status, JSON) if media else status] = response
     responses[(304, JSON) if media else 304] = NOT_MODIFIED
@@ -234,7 +237,7 @@ def document_items(
         OpenApiTypes.STR,
         description=_("CSV (UTF-8 with a byte-order mark), one row per record."),
     )
-    common = [_format_parameter(["json", "csv"]), IF_NONE_MATCH, IF_MODIFIED_SINCE]
+    common = [format_parameter(["json", "csv"]), IF_NONE_MATCH, IF_MODIFIED_SINCE]
     headers = [ETAG, LAST_MODIFIED, RETRY_AFTER]
     return extend_schema_view(
         list=extend_schema(
@@ -247,7 +250,7 @@ def document_items(
             % {"plural": plural},
             tags=[str(plural).capitalize()],
             parameters=[*common, *headers],
-            responses=_with_errors(
+            responses=with_errors(
                 {
                     (200, JSON): OpenApiResponse(
                         serializer,
@@ -264,11 +267,11 @@ def document_items(
             description=_("A published %(singular)s, by its `id`.") % {"singular": singular},
             tags=[str(plural).capitalize()],
             parameters=[
-                _id_parameter(model, example_id, number=False),
+                id_parameter(model, example_id, number=False),
                 *common,
                 *headers,
             ],
-            responses=_with_errors(
+            responses=with_errors(
                 {
                     (200, JSON): OpenApiResponse(
                         serializer,
@@ -292,14 +295,14 @@ def document_reference(
 ) -> Callable[[type], type]:
     plural = model._meta.verbose_name_plural
     singular = model._meta.verbose_name
-    common = [_format_parameter(["json"]), IF_NONE_MATCH, ETAG, RETRY_AFTER]
+    common = [format_parameter(["json"]), IF_NONE_MATCH, ETAG, RETRY_AFTER]
     tags = [tag or str(plural).capitalize()]
     return extend_schema_view(
         list=extend_schema(
             summary=_("List %(plural)s") % {"plural": plural},
             tags=tags,
             parameters=common,
-            responses=_with_errors(
+            responses=with_errors(
                 {
                     200: OpenApiResponse(
                         serializer, description=_("One page of %(plural)s.") % {"plural": plural}
@@ -311,8 +314,8 @@ def document_reference(
         retrieve=extend_schema(
             summary=_("One %(singular)s") % {"singular": singular},
             tags=tags,
-            parameters=[_id_parameter(model, example_id, number=number), *common],
-            responses=_with_errors(
+            parameters=[id_parameter(model, example_id, number=number), *common],
+            responses=with_errors(
                 {
                     200: OpenApiResponse(
                         serializer, description=_("The %(singular)s.") % {"singular": singular}
@@ -338,6 +341,15 @@ PARAMETER_EXAMPLES: dict[str, Any] = {
     "q": "recruitment fees",
     "updated_since": "2025-01-31T00:00:00Z",
     "ordering": "-updated",
+    "status": "in_progress",
+    "stale": "false",
+    "country": "PH",
+    "recommendation": "escap-gcm-2021-crp-2-recommendation-17b",
+    "scope": "country",
+    "reported_by": "migrant-forum-asia",
+    "as_of_after": "2024-01-01",
+    "as_of_before": "2024-12-31",
+    "since": "2025-01-31T00:00:00Z",
 }
 NO_NUL = "^[^\\u0000]*$"
 
@@ -349,20 +361,32 @@ def _parameters(result: dict[str, Any]) -> Any:
 
 
 def filter_choices() -> dict[str, list[str]]:
-    """The values each slug filter accepts now, as the FilterSet's querysets give them."""
+    """The values each slug filter accepts now, as the FilterSets' querysets give them."""
+    from django_filters import ChoiceFilter
+
+    from recommendations.api.update_filters import UpdateFilterSet
     from recommendations.api.views import accepted_values
     from recommendations.filters import RecommendationFilterSet
-    from recommendations.models import Recommendation
+    from recommendations.models import Recommendation, Update
 
-    filterset = RecommendationFilterSet({}, queryset=Recommendation.objects.none())
-    choices = {}
-    for name in filterset.filters:
-        try:
-            values = accepted_values(filterset, name)
-        except DatabaseError:
-            values = []
-        if values:
-            choices[name] = values
+    choices: dict[str, list[str]] = {}
+    for filterset_class, model in (
+        (RecommendationFilterSet, Recommendation),
+        (UpdateFilterSet, Update),
+    ):
+        filterset = filterset_class({}, queryset=model.objects.none())
+        for name, field in filterset.filters.items():
+            try:
+                values = accepted_values(filterset, name)
+                if not values and isinstance(field, ChoiceFilter):
+                    # Choices drf-spectacular leaves out: those computed when asked.
+                    given = field.extra.get("choices")
+                    if callable(given):
+                        values = [str(value) for value, _label in given()]
+            except DatabaseError:
+                values = []
+            if values:
+                choices[name] = values
     return choices
 
 
@@ -392,19 +416,20 @@ def tighten_query_parameters(
                     )[0]
         if "type" not in schema and "anyOf" not in schema:
             schema["type"] = "string"
-        if name == "updated_since":
+        if name in ("updated_since", "since"):
             parameter["schema"] = {
                 "anyOf": [
                     {"type": "string", "format": "date-time"},
                     {"type": "string", "format": "date"},
                 ]
             }
-            parameter["description"] = str(
-                _(
-                    "Records changed since then (for syncing): an RFC 3339 date-time such as "
-                    "2025-01-31T00:00:00Z, or a date such as 2025-01-31 (midnight UTC)."
+            if name == "updated_since":
+                parameter["description"] = str(
+                    _(
+                        "Records changed since then (for syncing): an RFC 3339 date-time such "
+                        "as 2025-01-31T00:00:00Z, or a date such as 2025-01-31 (midnight UTC)."
+                    )
                 )
-            )
         elif name == "q":
             schema.update(minLength=1, maxLength=MAX_QUERY_LENGTH, pattern=NO_NUL)
         elif schema.get("type") == "string" and "enum" not in schema:
