@@ -26,6 +26,7 @@ from consultations.api.views import (
     StakeholderGroupViewSet,
 )
 from gcm_review.api.views import api_not_found, guide
+from recommendations.api.update_views import UpdateViewSet
 from recommendations.api.views import (
     AddresseeViewSet,
     ChallengeViewSet,
@@ -35,6 +36,7 @@ from recommendations.api.views import (
 
 router = DefaultRouter()
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("updates", UpdateViewSet, basename="update")
 router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("good-practices", GoodPracticeViewSet, basename="good-practice")
 router.register("objectives", ObjectiveViewSet, basename="objective")

@@ -320,10 +320,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RegionEnum": "consultations.models.Region",
         "OrganizationKindEnum": "consultations.models.Organization.Kind",
+        "FollowUpStatusEnum": "recommendations.models.FollowUpStatus",
+        "StatusCodeEnum": "recommendations.api.update_serializers.STATUS_CODE_CHOICES",
+        "UpdateScopeEnum": "recommendations.models.UpdateScope",
+        "PublicationStateEnum": "consultations.publication.PublicationState",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "gcm_review.api.schema.tighten_query_parameters",
+        "gcm_review.api.write_schema.close_request_bodies",
     ],
 }
 

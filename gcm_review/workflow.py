@@ -172,6 +172,15 @@ def can_set_state(user: Any, record: models.Model, state: str) -> bool:
     return state in allowed_states(user, record)
 
 
+def can_move(user: Any, record: models.Model, state: str) -> bool:
+    """Move ``record`` from its current publication state to ``state``: reviewers always;
+    others only between draft and in review, on a record they may edit (so an editor or
+    a focal point can neither publish nor unpublish)."""
+    if can_publish(user, record):
+        return True
+    return can_set_state(user, record, state) and can_edit(user, record)
+
+
 def visible_updates(user: Any, queryset: models.QuerySet) -> models.QuerySet:
     """The follow-up updates a user may see in the admin: focal points see their own."""
     if is_focal_point(user):

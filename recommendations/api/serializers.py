@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consultations.models import Consultation, SourceDocument
+from recommendations.api.update_serializers import StatusSerializer, status_of, updates_url
 from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation
 
 URL_HELP = _("This record in the API.")
@@ -164,6 +165,15 @@ class RecommendationSerializer(ItemSerializer):
         many=True, read_only=True, help_text=_("The good practices that support it.")
     )
     url = _url_field("api:recommendation-detail")
+    status = serializers.SerializerMethodField(
+        help_text=_(
+            "Follow-up status, derived from the published updates only: overall (the latest "
+            "update of any place) and per place; `none` when there is no published update."
+        )
+    )
+    updates_url = serializers.SerializerMethodField(
+        help_text=_("The published follow-up updates of this recommendation, in the API.")
+    )
 
     class Meta:
         model = Recommendation
@@ -185,7 +195,17 @@ class RecommendationSerializer(ItemSerializer):
             "url",
             "created_at",
             "updated_at",
+            "status",
+            "updates_url",
         ]
+
+    @extend_schema_field(StatusSerializer)
+    def get_status(self, obj: Recommendation) -> dict:
+        return StatusSerializer(status_of(obj), context=self.context).data
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_updates_url(self, obj: Recommendation) -> str:
+        return updates_url(self.context["request"], obj)
 
 
 _ITEM_FIELDS = [

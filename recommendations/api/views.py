@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from gcm_review.api.conditional import item_validators
+from gcm_review.api.conditional import Validators, item_validators
 from gcm_review.api.formats import CSVRenderer, is_csv
 from gcm_review.api.parameters import normalized_date_time
 from gcm_review.api.schema import document_items, document_reference
@@ -35,7 +35,7 @@ from recommendations.filters import (
     ItemFilterSet,
     RecommendationFilterSet,
 )
-from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation
+from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation, Update
 
 # Beyond this many choices an error message points to the endpoint instead of listing them.
 MAX_LISTED_CHOICES = 30
@@ -85,9 +85,16 @@ class ItemViewSet(PublicReadOnlyViewSet):
     lookup_field = "public_id"
     renderer_classes = [JSONRenderer, CSVRenderer]
     filter_backends = [ItemFilterBackend]
+    # The body changes with the date alone (a recommendation's status turns stale).
+    daily_validators: ClassVar[bool] = False
 
     def get_queryset(self) -> QuerySet:
         return self.model.objects.public().for_list()
+
+    def validators(self, request: Request) -> Validators:
+        return item_validators(
+            request, request.accepted_renderer.format, daily=self.daily_validators
+        )
 
     def accepted_parameters(self) -> set[str]:
         if self.action == "list":
@@ -99,7 +106,7 @@ class ItemViewSet(PublicReadOnlyViewSet):
         # Malformed paging is a 400 even for CSV, which ignores paging.
         self.paginator.get_page_size(request)
         self.paginator.get_page_number_value(request)
-        validators = item_validators(request, request.accepted_renderer.format)
+        validators = self.validators(request)
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
@@ -114,7 +121,7 @@ class ItemViewSet(PublicReadOnlyViewSet):
         matching = self.model.objects.public().filter(public_id=value)
         if not self.lookup_pattern.fullmatch(value) or not matching.exists():
             raise NotFound(self.not_found_message)
-        validators = item_validators(request, request.accepted_renderer.format)
+        validators = self.validators(request)
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
@@ -136,6 +143,20 @@ class RecommendationViewSet(ItemViewSet):
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilterSet
     not_found_message = gettext_lazy("No published recommendation has this id.")
+    daily_validators = True
+
+    def get_queryset(self) -> QuerySet:
+        # The status's per-place breakdown: only the fields it reads, one query per page.
+        published = (
+            Update.objects.published()
+            .only("pk", "recommendation_id", "status", "as_of", "scope", "country", "created_at")
+            .order_by()
+        )
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("updates", queryset=published, to_attr="published_updates"))
+        )
 
 
 @document_items(Challenge, ChallengeSerializer, example_id="escap-gcm-2021-crp-2-challenge-15e")

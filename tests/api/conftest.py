@@ -5,7 +5,9 @@
   own savepoint, so what a test creates disappears after it.
 - The cache (throttle counters, ETag-free) is cleared around every test, so one test's
   requests never throttle the next.
-- Personas: ``anonymous`` (the Django test client), ``partner`` (a user with a key).
+- Personas: ``anonymous`` (the Django test client), ``partner`` (a user with a key);
+  the roles of the editorial workflow are made by ``tests/api/personas.py``.
+- Follow-up: ``rec_17b`` (recommendation 17(b)), ``org_a`` and ``org_b`` (two partners).
 """
 
 from __future__ import annotations
@@ -84,3 +86,29 @@ def partner_key(partner) -> str:
 @pytest.fixture
 def partner_client(partner_key) -> Client:
     return Client(headers={"Authorization": f"Api-Key {partner_key}"})
+
+
+# Follow-up ---------------------------------------------------------------------------------
+
+ID_17B = "escap-gcm-2021-crp-2-recommendation-17b"
+
+
+@pytest.fixture
+def rec_17b(data):
+    from recommendations.models import Recommendation
+
+    return Recommendation.objects.get(public_id=ID_17B)
+
+
+@pytest.fixture
+def org_a(data):
+    from tests.factories import make_organization
+
+    return make_organization(name="Partner Network A")
+
+
+@pytest.fixture
+def org_b(data):
+    from tests.factories import make_organization
+
+    return make_organization(name="Partner Network B")

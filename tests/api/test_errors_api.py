@@ -83,8 +83,8 @@ def test_an_unknown_parameter_is_named_with_the_accepted_ones(client):
     assert response.json() == {
         "objectve": [
             "Unknown parameter. Accepted: addressed_to, cluster, conclusion, consultation, "
-            "covid, format, objective, ordering, page, page_size, principle, q, review, "
-            "updated_since."
+            "country, covid, format, objective, ordering, page, page_size, principle, q, "
+            "review, stale, status, updated_since."
         ]
     }
 

@@ -62,6 +62,18 @@ CONTRACT_17B = {
     "url": "http://testserver/api/v1/recommendations/escap-gcm-2021-crp-2-recommendation-17b/",
     "created_at": "2025-01-31T09:30:00Z",
     "updated_at": "2025-01-31T09:30:00Z",
+    # Added with follow-up tracking: the status derived from published updates only (none
+    # yet for 17(b) in the default dataset) and where its updates are listed.
+    "status": {
+        "code": "none",
+        "label": "No update yet",
+        "as_of": None,
+        "stale": False,
+        "by_country": [],
+    },
+    "updates_url": (
+        "http://testserver/api/v1/updates/?recommendation=escap-gcm-2021-crp-2-recommendation-17b"
+    ),
 }
 
 

@@ -35,7 +35,16 @@ def test_the_schema_validates_without_warnings():
     assert "Error" not in err.getvalue() + out.getvalue()
 
 
-def test_every_endpoint_is_a_documented_get(schema):
+WRITES = {("/api/v1/updates/", "post"), ("/api/v1/updates/{id}/", "patch")}
+
+
+def reads(schema: dict):
+    for path, method, operation in operations(schema):
+        if (path, method) not in WRITES:
+            yield path, method, operation
+
+
+def test_every_endpoint_is_documented_and_only_updates_are_written(schema):
     paths = set(schema["paths"])
     for prefix in (
         "recommendations",
@@ -50,14 +59,33 @@ def test_every_endpoint_is_a_documented_get(schema):
         "consultations",
         "source-documents",
         "organizations",
+        "updates",
     ):
         assert {f"/api/v1/{prefix}/", f"/api/v1/{prefix}/{{id}}/"} <= paths
-    assert {method for _path, method, _op in operations(schema)} == {"get"}
-    assert len(list(operations(schema))) == 24
+    writes = {(path, method) for path, method, _op in operations(schema) if method != "get"}
+    assert writes == WRITES
+    assert len(list(operations(schema))) == 28
+
+
+def test_write_operations_document_their_bodies_and_errors(schema):
+    for path, method in WRITES:
+        operation = schema["paths"][path][method]
+        body = operation["requestBody"]
+        assert list(body["content"]) == ["application/json"]
+        assert body["content"]["application/json"]["examples"]
+        success = "201" if method == "post" else "200"
+        assert {success, "400", "401", "403", "415", "429"} <= set(operation["responses"])
+        for status in ("400", "401", "403", "415"):
+            assert operation["responses"][status]["content"]["application/json"]["examples"]
+        assert operation["responses"][success]["content"]["application/json"]["examples"]
+        assert operation["security"] == [{"PartnerAPIKey": []}]
+    components = schema["components"]["schemas"]
+    for name in ("UpdateInput", "PatchedUpdateChange", "EvidenceInput"):
+        assert components[name]["additionalProperties"] is False, name
 
 
 def test_every_error_response_is_documented_with_an_example(schema):
-    for path, _method, operation in operations(schema):
+    for path, _method, operation in reads(schema):
         responses = operation["responses"]
         assert ERRORS | {"200", "304"} <= set(responses), path
         for status in ERRORS:
@@ -70,8 +98,13 @@ def test_every_error_response_is_documented_with_an_example(schema):
 
 
 def test_item_operations_offer_csv_and_last_modified(schema):
-    for path, _method, operation in operations(schema):
-        is_item = path.split("/")[3] in {"recommendations", "challenges", "good-practices"}
+    for path, _method, operation in reads(schema):
+        is_item = path.split("/")[3] in {
+            "recommendations",
+            "challenges",
+            "good-practices",
+            "updates",
+        }
         content = operation["responses"]["200"]["content"]
         assert ("text/csv" in content) is is_item, path
         assert ("Last-Modified" in operation["responses"]["200"]["headers"]) is is_item, path
@@ -105,6 +138,9 @@ def test_lists_document_paging_format_and_the_filters(schema):
         "q",
         "updated_since",
         "ordering",
+        "status",
+        "stale",
+        "country",
         "If-None-Match",
         "If-Modified-Since",
     } == names
@@ -150,7 +186,7 @@ def test_the_partner_key_is_the_security_scheme(schema):
         "name": "Authorization",
         "description": scheme["description"],
     }
-    for _path, _method, operation in operations(schema):
+    for _path, _method, operation in reads(schema):
         assert operation["security"] == [{"PartnerAPIKey": []}, {}]
 
 
