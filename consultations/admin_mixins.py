@@ -25,8 +25,6 @@ from gcm_review import workflow
 class HistoryAdmin(SimpleHistoryAdmin):
     """Every record's changes, field by field, with the user; staff can restore a version."""
 
-    history_list_display = ["history_change_reason"]
-
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False

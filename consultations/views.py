@@ -11,7 +11,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from consultations.models import Consultation, CoOrganizer, Objective, ParticipantShare, Review
-from recommendations.models import Challenge, GoodPractice, Recommendation
+from recommendations.models import (
+    NO_UPDATE,
+    NO_UPDATE_LABEL,
+    Challenge,
+    FollowUpStatus,
+    GoodPractice,
+    Recommendation,
+    stale_before,
+)
+from recommendations.views_follow_up import status_counts
+
+STATUS_COLUMNS = [*FollowUpStatus.choices, (NO_UPDATE, NO_UPDATE_LABEL)]
 
 ITEM_KINDS = [
     ("recommendation", Recommendation),
@@ -60,6 +71,35 @@ def coverage_matrix(review: Review) -> dict[str, Any]:
     return {"review": review, "columns": columns, "rows": rows, "maximum": maximum}
 
 
+def progress_by_objective() -> list[dict[str, Any]]:
+    """Recommendations per objective at each follow-up status, and stale ones: one query."""
+    rows = (
+        Recommendation.objects.public()
+        .with_status()
+        .order_by()
+        .values("objectives__number", "current_status", "status_as_of")
+        .annotate(count=Count("pk"))
+    )
+    limit = stale_before()
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        cell = counts[row["objectives__number"]]
+        cell[row["current_status"]] += row["count"]
+        cell["total"] += row["count"]
+        if row["status_as_of"] is not None and row["status_as_of"] < limit:
+            cell["stale"] += row["count"]
+    statuses = [*FollowUpStatus.values, NO_UPDATE]
+    return [
+        {
+            "objective": objective,
+            "cells": [counts[objective.number].get(code, 0) for code in statuses],
+            "stale": counts[objective.number].get("stale", 0),
+            "total": counts[objective.number].get("total", 0),
+        }
+        for objective in Objective.objects.all()
+    ]
+
+
 def home(request: HttpRequest) -> HttpResponse:
     reviews = list(Review.objects.public().latest_first())
     chosen = request.GET.get("review")
@@ -69,6 +109,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         {
+            "progress": progress_by_objective(),
+            "status_columns": STATUS_COLUMNS,
             "reviews": reviews,
             "review": review,
             "unknown_review": bool(chosen) and (review is None or review.slug != chosen),
@@ -124,7 +166,11 @@ def objective_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render(
         request,
         "consultations/objective_detail.html",
-        {"objective": objective, "sections": sections},
+        {
+            "objective": objective,
+            "sections": sections,
+            "status_counts": status_counts(Recommendation.objects.public().for_objective(number)),
+        },
     )
 
 
@@ -187,5 +233,11 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "consultations/consultation_detail.html",
-        {"consultation": consultation, "sections": sections},
+        {
+            "consultation": consultation,
+            "sections": sections,
+            "status_counts": status_counts(
+                Recommendation.objects.public().filter(consultation=consultation)
+            ),
+        },
     )

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from recommendations import views
+from recommendations import views, views_follow_up
 
 app_name = "recommendations"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("data/", views.data, name="data"),
     path("data/gcm-review-tracker.zip", views.data_download, name="data-download"),
+    path("updates/", views_follow_up.update_list, name="updates"),
+    path("updates/feed/", views_follow_up.UpdatesFeed(), name="updates-feed"),
+    path("countries/", views_follow_up.country_list, name="countries"),
+    path("countries/<str:code>/", views_follow_up.country_detail, name="country"),
 ]
 for kind, prefix in [
     ("recommendation", "recommendations"),

@@ -25,6 +25,7 @@ from recommendations.filters import (
     ItemFilterSet,
     RecommendationFilterSet,
 )
+from recommendations.history import public_change_log
 from recommendations.models import Challenge, GoodPractice, Item, Recommendation
 from recommendations.references import reference_from_slug
 
@@ -208,7 +209,11 @@ def item_detail(request: HttpRequest, kind: str, document: str, reference: str) 
                 status=410,
             )
         raise Http404
-    siblings = config.model.objects.public().filter(source_document=item.source_document)
+    siblings = (
+        config.model.objects.public()
+        .filter(source_document=item.source_document)
+        .select_related("source_document")
+    )
     base = request.build_absolute_uri("/")
     context = {
         "kind": config,
@@ -221,7 +226,10 @@ def item_detail(request: HttpRequest, kind: str, document: str, reference: str) 
         .first(),
         "permalink": permalink(item, base),
         "citation": citation(item, base),
+        "change_log": public_change_log(item),
     }
+    if isinstance(item, Recommendation):
+        context["status"], context["breakdown"] = item.derived_status()
     return render(request, "recommendations/item_detail.html", context)
 
 

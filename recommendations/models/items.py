@@ -454,6 +454,16 @@ class Recommendation(Item):
 
     objects = RecommendationQuerySet.as_manager()
 
+    @property
+    def list_status(self) -> Any:
+        """The overall status from ``with_status()``'s annotations (lists, no query)."""
+        from recommendations.models.follow_up import NO_UPDATE, DerivedStatus
+
+        return DerivedStatus(
+            code=getattr(self, "current_status", NO_UPDATE) or NO_UPDATE,
+            as_of=getattr(self, "status_as_of", None),
+        )
+
     def derived_status(self) -> tuple[Any, list[Any]]:
         """Overall status and per-place breakdown, from ``for_detail()``'s published updates."""
         from recommendations.models.follow_up import derive_status
