@@ -25,6 +25,7 @@ from consultations.api.views import (
     SourceDocumentViewSet,
     StakeholderGroupViewSet,
 )
+from gcm_review.api.changes_views import ChangesViewSet
 from gcm_review.api.views import api_not_found, guide
 from recommendations.api.update_views import UpdateViewSet
 from recommendations.api.views import (
@@ -48,6 +49,7 @@ router.register("reviews", ReviewViewSet, basename="review")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("source-documents", SourceDocumentViewSet, basename="source-document")
 router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("changes", ChangesViewSet, basename="change")
 
 api_patterns = [
     path("v1/", include(router.urls)),

@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "StatusCodeEnum": "recommendations.api.update_serializers.STATUS_CODE_CHOICES",
         "UpdateScopeEnum": "recommendations.models.UpdateScope",
         "PublicationStateEnum": "consultations.publication.PublicationState",
+        "ChangeTypeEnum": "gcm_review.api.changes.TYPE_CHOICES",
+        "ChangeKindEnum": "gcm_review.api.changes.CHANGE_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -24,20 +24,6 @@ MAX_EVIDENCE = 20
 MAX_DESCRIPTION = 10_000
 
 
-def valid_unicode(value: str) -> None:
-    """Refuse lone surrogates (``"\\ud800"`` in JSON): no database can store them."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise serializers.ValidationError(
-            _("The text contains characters that are not valid Unicode.")
-        ) from None
-
-
-def _text(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(validators=[valid_unicode], **kwargs)
-
-
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, naming each with the accepted ones."""
 
@@ -52,12 +38,11 @@ class StrictSerializer(serializers.Serializer):
 
 
 class EvidenceInputSerializer(StrictSerializer):
-    title = _text(
+    title = serializers.CharField(
         min_length=1, max_length=300, help_text=_("What the link shows, e.g. the title of a law.")
     )
     url = serializers.URLField(
         max_length=500,
-        validators=[valid_unicode],
         help_text=_("A public web address (http or https) of the evidence."),
     )
 
@@ -101,7 +86,7 @@ class UpdateInputSerializer(StrictSerializer):
         help_text=_("The date the status describes, YYYY-MM-DD; not in the future."),
         error_messages={"invalid": _("Use a date such as 2025-01-31.")},
     )
-    description = _text(
+    description = serializers.CharField(
         min_length=1,
         max_length=MAX_DESCRIPTION,
         help_text=_("What was done, decided or reported, in a few sentences."),
@@ -134,7 +119,7 @@ class UpdateInputSerializer(StrictSerializer):
             "points may leave it out (their own organization) and may give no other."
         ),
     )
-    responsible_body = _text(
+    responsible_body = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=250,

@@ -36,6 +36,7 @@ from consultations.publication import PublicationState
 from gcm_review import workflow
 from gcm_review.api.conditional import item_validators
 from gcm_review.api.formats import CSVRenderer, is_csv
+from gcm_review.api.parsers import StrictJSONParser
 from gcm_review.api.permissions import IsPartnerOrReadOnly
 from gcm_review.api.viewsets import PublicReadOnlyViewSet
 from recommendations.api.update_csv import update_csv_response
@@ -101,6 +102,7 @@ class UpdateViewSet(PublicReadOnlyViewSet):
     filterset_class = UpdateFilterSet
     filter_backends = [ItemFilterBackend]
     renderer_classes = [JSONRenderer, CSVRenderer]
+    parser_classes = [StrictJSONParser]
     permission_classes = [IsAuthenticatedOrReadOnly, IsPartnerOrReadOnly]
     lookup_field = "public_id"
     lookup_pattern = UUID

@@ -62,9 +62,11 @@ def test_every_endpoint_is_documented_and_only_updates_are_written(schema):
         "updates",
     ):
         assert {f"/api/v1/{prefix}/", f"/api/v1/{prefix}/{{id}}/"} <= paths
+    assert "/api/v1/changes/" in paths
+    assert "/api/v1/changes/{id}/" not in paths
     writes = {(path, method) for path, method, _op in operations(schema) if method != "get"}
     assert writes == WRITES
-    assert len(list(operations(schema))) == 28
+    assert len(list(operations(schema))) == 29
 
 
 def test_write_operations_document_their_bodies_and_errors(schema):
