@@ -352,9 +352,12 @@ class Challenge(Item):
         verbose_name=_("guiding principles"),
     )
 
+    history = HistoricalRecords(m2m_fields=[objectives, guiding_principles])
+
     class Meta(Item.Meta):
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
+        permissions = [("publish_challenge", _("Can publish and unpublish challenges"))]
 
 
 class GoodPractice(Item):

@@ -53,10 +53,17 @@ def test_filters_with_javascript(site: str, page: Page) -> None:
     expect(page.locator(f"#objective-{OBJECTIVE}")).to_be_focused()
     objective_url = page.url
 
+    # The live region screen readers announce is updated in place, not replaced.
+    status = page.locator("#result-status")
+    expect(status).to_have_count(1)
+    expect(status).to_have_text(count_text(on_objective))
+    expect(status).to_have_attribute("role", "status")
+
     page.locator(f"#principle-{PRINCIPLE}").check()
     expect(page).to_have_url(re.compile(rf"[?&]principle={PRINCIPLE}(&|$)"))
     assert f"objective={OBJECTIVE}" in page.url
     expect(result_count).to_have_text(count_text(both))
+    expect(status).to_have_text(count_text(both))
     expect(page.locator(".result")).to_have_count(both)
     assert page.evaluate("window.sameDocument") is True
 

@@ -130,9 +130,9 @@ def test_extreme_dates_do_not_break_the_list_or_the_export(client, imported, sin
     assert b"".join(export.streaming_content).startswith("\ufeffid,".encode())
 
 
-@pytest.mark.parametrize("page", ["-1", "0", "abc", "99999"])
-def test_odd_page_numbers_fall_back_to_a_real_page(client, imported, page):
-    response = client.get("/recommendations/", {"page": page, "page_size": 10})
+@pytest.mark.parametrize("number", ["-1", "0", "abc", "99999"])
+def test_odd_page_numbers_fall_back_to_a_real_page(client, imported, number):
+    response = client.get("/recommendations/", {"page": number, "page_size": 10})
     assert response.status_code == 200
     assert len(result_refs(response)) in (10, 4)
 
