@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer before host checks and HTTPS redirects.
+    "gcm_review.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the history of records.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A plain 503 page, not a traceback, while the database is unreachable.
+    "gcm_review.health.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "gcm_review.urls"
