@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Field, QuerySet
 from django.forms import Field as FormField
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -23,12 +25,56 @@ from gcm_review import workflow
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Every record's changes, field by field, with the user; staff can restore a version."""
+    """Every record's changes, field by field, with the user; staff can restore a version.
+
+    django-simple-history's history pages find the record without ``get_queryset()`` and
+    save a restored version with only the *view* permission checked, against the old
+    version's state: so a focal point could read another organization's drafts and an
+    editor could rewrite a published record. Both pages first find the record as the
+    change page would, and restoring asks ``workflow.can_restore`` about the record as it
+    is now.
+    """
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or workflow.can_edit(request.user, obj)
+
+    def _current(self, request: HttpRequest, object_id: str) -> Any:
+        """The record as this user may see it; None when it was deleted; 404 when it
+        exists but is hidden from them (or, deleted, its history is)."""
+        current = self.get_object(request, unquote(object_id))
+        if current is not None:
+            return current
+        if self.model._default_manager.filter(pk=unquote(object_id)).exists():
+            raise Http404
+        if not workflow.can_see_deleted_history(request.user, self.model):
+            raise Http404
+        return None
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        self._current(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        current = self._current(request, object_id)
+        if request.method == "POST" and not workflow.can_restore(request.user, current, self.model):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        if super().revert_disabled(request, obj):
+            return True
+        current = self.get_object(request, str(obj.pk)) if obj is not None else None
+        return not workflow.can_restore(request.user, current, self.model)
 
 
 class WorkflowAdminMixin(HistoryAdmin):

@@ -86,8 +86,29 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def ensure_publish_permissions() -> None:
+    """Every publishable model has its publish permission, declared here once.
+
+    Models declare theirs in ``Meta.permissions``; one that does not (challenges, so far)
+    would silently leave reviewers unable to publish it. get_or_create: a model that
+    declares it keeps its own row.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    for label in PUBLISHABLE:
+        model = apps.get_model(label)
+        content_type = ContentType.objects.get_for_model(model)
+        Permission.objects.get_or_create(
+            content_type=content_type,
+            codename=f"publish_{model._meta.model_name}",
+            defaults={"name": f"Can publish and unpublish {model._meta.verbose_name_plural}"[:255]},
+        )
+
+
 def ensure_roles(**kwargs: Any) -> None:
     """post_migrate: create the role groups with exactly their permissions."""
+    ensure_publish_permissions()
     wanted = {name for names in ROLE_PERMISSIONS.values() for name in names}
     available = {
         f"{app_label}.{codename}": pk
@@ -179,6 +200,31 @@ def can_move(user: Any, record: models.Model, state: str) -> bool:
     if can_publish(user, record):
         return True
     return can_set_state(user, record, state) and can_edit(user, record)
+
+
+def can_restore(user: Any, current: models.Model | None, model: type[models.Model]) -> bool:
+    """Bring back an earlier version from the history. It changes the current record, so
+    it needs the right to edit that record as it is now (not as the version was); bringing
+    back a deleted record is for reviewers."""
+    if current is None:
+        return can_publish(user, model)
+    return can_edit(user, current)
+
+
+def can_see_deleted_history(user: Any, model: type[models.Model]) -> bool:
+    """The history of deleted records: staff of the secretariat, not partner focal points
+    (who see only what their organization reported)."""
+    if not (user and user.is_active and user.is_staff):
+        return False
+    return not is_focal_point(user)
+
+
+def reportable_recommendations(user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    """The recommendations a user may attach a follow-up update to: focal points only
+    public ones (they never see drafts); the secretariat any."""
+    if is_focal_point(user):
+        return queryset.public()
+    return queryset
 
 
 def visible_updates(user: Any, queryset: models.QuerySet) -> models.QuerySet:

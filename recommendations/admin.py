@@ -271,6 +271,16 @@ class UpdateAdmin(UpdateSpreadsheetAdminMixin, WorkflowAdminMixin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return workflow.visible_updates(request.user, super().get_queryset(request))
 
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "recommendation":
+            # The autocomplete offers only these; a hand-made POST must not get further.
+            kwargs["queryset"] = workflow.reportable_recommendations(
+                request.user, Recommendation.objects.all()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type:
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
