@@ -257,8 +257,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- API (Django REST framework) ---------------------------------------------
-# Public, read-only data: anyone may read; partners send "Authorization: Api-Key <key>"
-# for a higher rate. Throttle counters live in the cache above (Redis in production).
+# Public data: anyone may read; partners send "Authorization: Api-Key <key>" for a higher
+# rate and to submit follow-up updates. Throttle counters live in the cache above (Redis in
+# production).
 
 
 def _throttle_rate(name: str, value: str | None) -> str | None:
@@ -307,7 +308,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Stakeholder challenges, good practices and recommendations from the regional "
         "reviews of the Global Compact for Safe, Orderly and Regular Migration, with the GCM "
-        "framework they are tagged with. Read-only and public: no key is needed to read. "
+        "framework they are tagged with, and their follow-up. Public: no key is needed to "
+        "read; partners with a key submit follow-up updates, which enter review. "
         "Lists take the same filters as the site's lists, are paged (`page`, `page_size`) "
         "and come as JSON or, with `format=csv`, as one CSV file of the whole filtered set. "
         "Responses carry `ETag` and `Last-Modified` for conditional requests. "

@@ -1,8 +1,9 @@
-"""Who may do what. Reading public data needs nothing; changing data will need a key.
+"""Who may do what. Reading public data needs nothing; changing data needs a key.
 
-The default permission is DRF's ``IsAuthenticatedOrReadOnly``. Write endpoints (the
-tracking issue) add ``IsPartnerOrReadOnly``: a signed-in session is not enough there, the
-request must carry a partner API key.
+The default permission is DRF's ``IsAuthenticatedOrReadOnly``. Write endpoints (follow-up
+updates) add ``IsPartnerOrReadOnly``: a signed-in session is not enough there, the request
+must carry a partner API key. What the key's user may then change is decided by
+gcm_review/workflow.py, which the views ask.
 """
 
 from __future__ import annotations

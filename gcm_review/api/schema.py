@@ -40,9 +40,10 @@ class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": str(
                 _(
-                    "Optional for reading. Send `Authorization: Api-Key <key>` with the key the "
-                    "secretariat issued to you: it raises your rate limit. A key that is wrong, "
-                    "revoked or expired is refused with 401."
+                    "Optional for reading, required for submitting follow-up updates. Send "
+                    "`Authorization: Api-Key <key>` with the key the secretariat issued to you: "
+                    "it raises your rate limit, and what it may write depends on your role. A "
+                    "key that is wrong, revoked or expired is refused with 401."
                 )
             ),
         }

@@ -100,6 +100,28 @@ EXAMPLES = [
         kwargs={"id": "escap-gcm-2021-crp-2-recommendation-17b"},
     ),
     Example(
+        "updates",
+        gettext_lazy("The follow-up of recommendation 17(b)"),
+        gettext_lazy(
+            "Published follow-up updates, latest as-of date first; filter them by "
+            "recommendation, status, country, scope, reporting organization or dates. Each "
+            "recommendation also carries its derived status and its updates_url."
+        ),
+        "api:update-list",
+        [("recommendation", "escap-gcm-2021-crp-2-recommendation-17b")],
+    ),
+    Example(
+        "changes",
+        gettext_lazy("What was created, updated or withdrawn since your last sync"),
+        gettext_lazy(
+            "The ids of records that became public, changed, or stopped being public "
+            "(unpublished or deleted) since then, oldest first. Delete your copy of each "
+            "withdrawn record; fetch the others again from their url."
+        ),
+        "api:change-list",
+        [("since", "2025-01-31T00:00:00Z")],
+    ),
+    Example(
         "key",
         gettext_lazy("With your API key"),
         gettext_lazy("Reading needs no key; with one, your rate limit is higher."),
@@ -149,6 +171,57 @@ def sync_script(list_url: str) -> str:
     )
 
 
+NEW_UPDATE = {
+    "recommendation": "escap-gcm-2021-crp-2-recommendation-17b",
+    "status": "in_progress",
+    "as_of": "2025-03-31",
+    "description": "A zero-fee recruitment policy for domestic workers was adopted.",
+    "scope": "country",
+    "country": "PH",
+    "responsible_body": "Department of Migrant Workers",
+    "evidence": [{"title": "Department Order No. 1", "url": "https://example.org/order-1"}],
+}
+
+
+def submit_curl(url: str) -> str:
+    body = json.dumps(NEW_UPDATE, indent=2, ensure_ascii=False)
+    parts = [
+        "curl",
+        "--fail-with-body",
+        "-X",
+        "POST",
+        "-H",
+        f"Authorization: Api-Key {KEY_PLACEHOLDER}",
+        "-H",
+        "Content-Type: application/json",
+        "--data",
+    ]
+    return " ".join(shlex.quote(part) for part in parts) + f" {shlex.quote(body)} {url}"
+
+
+def submit_python(url: str) -> str:
+    return "\n".join(
+        [
+            "import json",
+            "import urllib.request",
+            "",
+            f"update = {json.dumps(NEW_UPDATE, indent=4, ensure_ascii=False)}",
+            "request = urllib.request.Request(",
+            f"    {url!r},",
+            '    data=json.dumps(update).encode("utf-8"),',
+            "    headers={",
+            f'        "Authorization": "Api-Key {KEY_PLACEHOLDER}",',
+            '        "Content-Type": "application/json",',
+            "    },",
+            '    method="POST",',
+            ")",
+            "with urllib.request.urlopen(request) as response:",
+            "    created = json.load(response)",
+            'print(created["id"], created["publication_state"])  # ... in_review',
+        ]
+    )
+
+
 def _rate(value: str | None) -> str:
     return value if value else _("no limit")
 
@@ -189,5 +262,9 @@ def guide(request: HttpRequest) -> HttpResponse:
             "user_rate": _rate(rates.get("user")),
             "sync_script": sync_script(list_url),
             "key_placeholder": KEY_PLACEHOLDER,
+            "updates_url": request.build_absolute_uri(reverse("api:update-list")),
+            "changes_url": request.build_absolute_uri(reverse("api:change-list")),
+            "submit_curl": submit_curl(request.build_absolute_uri(reverse("api:update-list"))),
+            "submit_python": submit_python(request.build_absolute_uri(reverse("api:update-list"))),
         },
     )

@@ -2,7 +2,8 @@
 
 Field names are fixed (tests/api asserts the exact JSON of one recommendation); add
 fields, never rename or drop one. Every serializer reads only what ``for_list()``
-prefetches, so a page costs the same number of queries whatever its length.
+prefetches (for a recommendation's status, with the view's prefetch of published
+updates), so a page costs the same number of queries whatever its length.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gcm_review.api.views import EXAMPLES, KEY_PLACEHOLDER
+from tests.factories import make_update
 
 pytestmark = pytest.mark.usefixtures("data")
 
@@ -41,7 +42,8 @@ def test_the_guide_states_the_configured_rate_limits(client, throttle):
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.slug for example in EXAMPLES])
-def test_every_example_of_the_guide_works(example, partner_key):
+def test_every_example_of_the_guide_works(example, partner_key, rec_17b):
+    make_update(recommendation=rec_17b)  # so that the follow-up example has a result
     headers = {
         name: value.replace(KEY_PLACEHOLDER, partner_key) for name, value in example.headers.items()
     }
