@@ -431,12 +431,11 @@ class UpdateImportResource(resources.ModelResource):
         self.change_reason = _("Imported from %(file)s") % {
             "file": kwargs.get("file_name") or _("a spreadsheet")
         }
-        recommendations = Recommendation.objects.select_related("source_document")
         if workflow.is_focal_point(self.user):
-            # Partners report on what the public sees, as in the admin.
-            recommendations = recommendations.public()
             self.own_organization = workflow.focal_point_organization(self.user)
-        self.fields["recommendation"].widget.queryset = recommendations
+        self.fields["recommendation"].widget.queryset = workflow.reportable_recommendations(
+            self.user, Recommendation.objects.select_related("source_document")
+        )
         self.visible_updates = (
             Update.objects.published() | workflow.visible_updates(self.user, Update.objects.all())
         ).distinct()
@@ -897,9 +896,7 @@ def column_help() -> dict[str, str]:
 
 def import_template_rows(user: Any) -> list[list[Any]]:
     """The template's header row and one example row that imports as it is."""
-    recommendations = Recommendation.objects.all()
-    if workflow.is_focal_point(user):
-        recommendations = recommendations.public()
+    recommendations = workflow.reportable_recommendations(user, Recommendation.objects.all())
     recommendation = (
         recommendations.public().in_document_order().first()
         or recommendations.in_document_order().first()
