@@ -198,12 +198,17 @@ class ItemFilterSet(django_filters.FilterSet):
     def filter_noop(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset
 
+    def __init__(self, *args: Any, fuzzy: bool = False, **kwargs: Any) -> None:
+        # fuzzy: search by trigram similarity (a second try when the words match nothing).
+        self.fuzzy = fuzzy
+        super().__init__(*args, **kwargs)
+
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """Filter, then search (which annotates relevance), then sort."""
         queryset = super().filter_queryset(queryset)
         query = self.form.cleaned_data.get("q") or ""
         if query.strip():
-            queryset = queryset.search(query)
+            queryset = queryset.search(query, fuzzy=self.fuzzy)
         return queryset.order_by(*ORDERING[self.ordering_value][1])
 
     @property
@@ -280,7 +285,7 @@ class ItemFilterSet(django_filters.FilterSet):
         data = self.data.copy()
         data.pop(spec.parameter, None)
         data.pop("ordering", None)
-        others = type(self)(data, queryset=self.queryset)
+        others = type(self)(data, queryset=self.queryset, fuzzy=self.fuzzy)
         if not others.is_valid():
             return None
         matching = self.queryset.model.objects.filter(pk__in=others.qs.order_by().values("pk"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +27,13 @@ from recommendations.filters import (
     RecommendationFilterSet,
 )
 from recommendations.history import public_change_log
-from recommendations.models import Challenge, GoodPractice, Item, Recommendation
+from recommendations.models import (
+    Challenge,
+    GoodPractice,
+    Item,
+    Recommendation,
+    attach_headlines,
+)
 from recommendations.references import reference_from_slug
 
 
@@ -68,12 +75,14 @@ KINDS = {
 }
 
 
-def bound_filterset(request: HttpRequest, kind: Kind) -> tuple[ItemFilterSet, dict[str, list[str]]]:
+def bound_filterset(
+    request: HttpRequest, kind: Kind, *, fuzzy: bool = False
+) -> tuple[ItemFilterSet, dict[str, list[str]]]:
     """The list's FilterSet; a filter with a bad value is reported and left out, so the
     page still answers with what the other filters select."""
     data = request.GET.copy()
     queryset = kind.model.objects.public().for_list()
-    filterset = kind.filterset(data, queryset=queryset)
+    filterset = kind.filterset(data, queryset=queryset, fuzzy=fuzzy)
     if filterset.is_valid():
         return filterset, {}
     problems = {
@@ -82,7 +91,7 @@ def bound_filterset(request: HttpRequest, kind: Kind) -> tuple[ItemFilterSet, di
     }
     for name in filterset.errors:
         data.pop(name, None)
-    filterset = kind.filterset(data, queryset=queryset)
+    filterset = kind.filterset(data, queryset=queryset, fuzzy=fuzzy)
     filterset.is_valid()
     return filterset, problems
 
@@ -128,6 +137,13 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
     filterset, problems = bound_filterset(request, config)
     size, size_problem = page_size(request)
     page = paginate(request, filterset.qs, size)
+    fuzzy = False
+    if not page.paginator.count and filterset.search_query and connection.vendor == "postgresql":
+        # No word matched: try close spellings before saying there is nothing.
+        filterset, problems = bound_filterset(request, config, fuzzy=True)
+        page = paginate(request, filterset.qs, size)
+        fuzzy = bool(page.paginator.count)
+    attach_headlines(list(page.object_list), filterset.search_query)
     export_query = query_without(request.GET, "page", "page_size")
     export_urls = [
         (
@@ -153,6 +169,7 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
         "export_urls": export_urls,
         "filtered": bool(query_without(request.GET, "page", "page_size", "ordering")),
         "count_label": count_label(config, count, filterset.search_query),
+        "fuzzy": fuzzy,
     }
     template = (
         "recommendations/includes/_list_region.html"
@@ -247,15 +264,17 @@ def search(request: HttpRequest) -> HttpResponse:
     if query:
         for config in KINDS.values():
             matches = config.model.objects.public().for_list().search(query)
+            items = list(
+                matches.order_by("-relevance", "source_document_id", "reference_sort_key")[
+                    :SEARCH_PREVIEW
+                ]
+            )
+            attach_headlines(items, query)
             groups.append(
                 {
                     "kind": config,
                     "count": matches.count(),
-                    "items": list(
-                        matches.order_by("-relevance", "source_document_id", "reference_sort_key")[
-                            :SEARCH_PREVIEW
-                        ]
-                    ),
+                    "items": items,
                     "list_query": _encode({"q": query}),
                 }
             )

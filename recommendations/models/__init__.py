@@ -21,6 +21,7 @@ from recommendations.models.items import (
     ItemQuerySet,
     Recommendation,
     RecommendationQuerySet,
+    attach_headlines,
     search_words,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "RecommendationQuerySet",
     "Update",
     "UpdateScope",
+    "attach_headlines",
     "derive_status",
     "search_words",
     "stale_before",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -116,45 +117,61 @@ class ItemQuerySet(PublishableQuerySet):
             ),
         )
 
-    def search(self, query: str) -> ItemQuerySet:
-        """Items matching ``query``, annotated with ``relevance`` and ``headline``.
+    def search(self, query: str, *, fuzzy: bool = False) -> ItemQuerySet:
+        """Items matching ``query``, annotated with ``relevance``.
 
-        On PostgreSQL: full-text search with English stemming (“recruiting” finds
-        “recruitment”), ranked, the matched words wrapped in MARK_START/MARK_END.
-        On SQLite: every word must occur in the text; no ranking, no headline.
+        On PostgreSQL: full-text search over the stored, GIN-indexed ``search_vector``
+        with English stemming (“recruiting” finds “recruitment”), ranked; with
+        ``fuzzy``, trigram word similarity instead, so that a misspelled query
+        (“remitances”) still finds something. On SQLite: every word must occur in the
+        text, unranked, and ``fuzzy`` changes nothing.
         """
         if connections[self.db].vendor == "postgresql":
             from django.contrib.postgres.search import (
-                SearchHeadline,
                 SearchQuery,
                 SearchRank,
-                SearchVector,
+                TrigramWordSimilarity,
             )
 
-            search_query = SearchQuery(query, config="english", search_type="websearch")
-            vector = SearchVector("text", config="english")
-            return (
-                self.annotate(search_vector=vector)
-                .filter(search_vector=search_query)
-                .annotate(
-                    relevance=SearchRank(vector, search_query),
-                    headline=SearchHeadline(
-                        "text",
-                        search_query,
-                        config="english",
-                        start_sel=MARK_START,
-                        stop_sel=MARK_END,
-                        highlight_all=True,
-                    ),
+            if fuzzy:
+                return self.filter(text__trigram_word_similar=query).annotate(
+                    relevance=TrigramWordSimilarity(query, "text")
                 )
+            search_query = SearchQuery(query, config="english", search_type="websearch")
+            return self.filter(search_vector=search_query).annotate(
+                relevance=SearchRank(models.F("search_vector"), search_query)
             )
         matched = self
         for word in search_words(query):
             matched = matched.filter(text__icontains=word)
-        return matched.annotate(
-            relevance=models.Value(1.0, output_field=models.FloatField()),
-            headline=models.Value("", output_field=models.TextField()),
+        return matched.annotate(relevance=models.Value(1.0, output_field=models.FloatField()))
+
+
+def attach_headlines(items: list[Item], query: str) -> None:
+    """Give each item of a page a ``headline``: its text with the matched words between
+    MARK_START and MARK_END (PostgreSQL; one query for the page, not one per match)."""
+    if not items or not query or connections[items[0]._state.db].vendor != "postgresql":
+        return
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery
+
+    search_query = SearchQuery(query, config="english", search_type="websearch")
+    headlines = dict(
+        type(items[0])
+        .objects.filter(pk__in=[item.pk for item in items])
+        .annotate(
+            headline=SearchHeadline(
+                "text",
+                search_query,
+                config="english",
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                highlight_all=True,
+            )
         )
+        .values_list("pk", "headline")
+    )
+    for item in items:
+        item.headline = headlines.get(item.pk, "")
 
 
 class RecommendationQuerySet(ItemQuerySet):
@@ -220,6 +237,10 @@ class Item(Publishable, TimeStamped):
         editable=False,
         help_text=_("Computed from the reference so that 9(a) sorts before 10(a)."),
     )
+    # Kept in step with ``text`` by a PostgreSQL trigger (migration 0005), so every write
+    # path (admin, import, API, bulk inserts, QuerySet.update) updates it; GIN-indexed.
+    # Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     public_id = models.SlugField(
         _("public identifier"),
         max_length=150,
@@ -352,7 +373,9 @@ class Challenge(Item):
         verbose_name=_("guiding principles"),
     )
 
-    history = HistoricalRecords(m2m_fields=[objectives, guiding_principles])
+    history = HistoricalRecords(
+        m2m_fields=[objectives, guiding_principles], excluded_fields=["search_vector"]
+    )
 
     class Meta(Item.Meta):
         verbose_name = _("challenge")
@@ -389,7 +412,9 @@ class GoodPractice(Item):
         verbose_name=_("guiding principles"),
     )
 
-    history = HistoricalRecords(m2m_fields=[objectives, guiding_principles])
+    history = HistoricalRecords(
+        m2m_fields=[objectives, guiding_principles], excluded_fields=["search_vector"]
+    )
 
     class Meta(Item.Meta):
         verbose_name = _("good practice")
@@ -474,7 +499,8 @@ class Recommendation(Item):
         return derive_status(getattr(self, "published_updates", None) or [])
 
     history = HistoricalRecords(
-        m2m_fields=[objectives, guiding_principles, addressed_to, challenges, good_practices]
+        m2m_fields=[objectives, guiding_principles, addressed_to, challenges, good_practices],
+        excluded_fields=["search_vector"],
     )
 
     class Meta(Item.Meta):
