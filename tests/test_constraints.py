@@ -28,10 +28,10 @@ from consultations.models import (
 from recommendations.models import Actor, Challenge, GoodPractice, Recommendation
 from tests.factories import (
     make_consultation,
-    make_update,
     make_organization,
     make_review,
     make_source_document,
+    make_update,
 )
 
 pytestmark = pytest.mark.django_db
