@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from recommendations.synthetic import Plan, delete_content, generate, has_content
+from recommendations.synthetic import Plan, analyze, delete_content, generate, has_content
 
 
 class Command(BaseCommand):
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             delete_content()
         started = time.monotonic()
         report = generate(plan, progress=lambda message: self.stdout.write(f"  {message}"))
+        analyze()
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Generated in {elapsed:.0f} s on {connection.vendor} (seed {plan.seed}):"
