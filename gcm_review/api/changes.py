@@ -12,6 +12,9 @@ the record's fields as they were, publication state and parent keys included. A 
 visibility at any moment follows the visibility rule (consultations.publication) applied
 to those rows: its own state and its parents' states as of that moment.
 
+A recommendation also counts as updated when one of its updates was published, changed
+or withdrawn: its status changed, though its own row did not.
+
 A record that was never public in the period (a draft created and deleted, an update
 still in review) never appears: its id is not revealed.
 """
@@ -22,7 +25,7 @@ import datetime
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model, Q
@@ -55,6 +58,8 @@ class Change:
     id: str
     change: str
     at: datetime.datetime
+    # For an update: the recommendations (primary keys) it belonged to.
+    recommendations: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
 
 class Timeline:
@@ -233,15 +238,15 @@ def changes_since(since: datetime.datetime, types: Iterable[str] = TYPES) -> lis
     """Every record of ``types`` created, updated or withdrawn since ``since``, oldest
     change first."""
     from consultations.models import Consultation, Review
-    from recommendations.models import Challenge, GoodPractice, Recommendation, Update
+    from recommendations.models import Challenge, GoodPractice, Recommendation
 
     types = set(types)
     history = History(since)
-    changes: list[Change] = []
+    found: dict[tuple[str, int], Change] = {}
 
-    def report(type_: str, pk_value: Any, result: tuple[str, datetime.datetime] | None) -> None:
+    def report(type_: str, pk: int, public_id: Any, result: Any) -> None:
         if result is not None:
-            changes.append(Change(type_, str(pk_value), result[0], result[1]))
+            found[type_, pk] = Change(type_, str(public_id), result[0], result[1])
 
     if "review" in types:
         public = _public_pks(Review, history.changed_reviews)
@@ -254,7 +259,7 @@ def changes_since(since: datetime.datetime, types: Iterable[str] = TYPES) -> lis
                 since,
                 pk in public,
             )
-            report("review", timeline.latest["slug"], result)
+            report("review", pk, timeline.latest["slug"], result)
 
     if "consultation" in types:
         public = _public_pks(Consultation, history.changed_consultations)
@@ -268,17 +273,15 @@ def changes_since(since: datetime.datetime, types: Iterable[str] = TYPES) -> lis
                 since,
                 pk in public,
             )
-            report("consultation", timeline.latest["slug"], result)
+            report("consultation", pk, timeline.latest["slug"], result)
 
+    # Updates change what their recommendation shows (its status): both need the other.
+    follow_up = bool({"recommendation", "update"} & types)
     item_models = {"recommendation": Recommendation, "challenge": Challenge}
     item_models["good-practice"] = GoodPractice
     recommendations: dict[int, Timeline] = {}
-    changed_recommendations: set[int] = set()
     for type_, model in item_models.items():
-        if type_ not in types and not (type_ == "recommendation" and "update" in types):
-            continue
-        if not hasattr(model, "history"):
-            changes += _without_history(type_, model, since)
+        if type_ not in types and not (type_ == "recommendation" and follow_up):
             continue
         affected = Q(consultation_id__in=history.changed_consultations) | Q(
             source_document__review_id__in=history.changed_reviews
@@ -288,9 +291,7 @@ def changes_since(since: datetime.datetime, types: Iterable[str] = TYPES) -> lis
         ) | set(model.objects.filter(affected).values_list("pk", flat=True))
         timelines = _timelines(model, History.ITEM_FIELDS, candidates)
         if type_ == "recommendation":
-            recommendations, changed_recommendations = timelines, set(timelines)
-            if "recommendation" not in types:
-                continue
+            recommendations = timelines
         public = _public_pks(model, timelines)
         for pk, timeline in timelines.items():
             result = classify(
@@ -300,59 +301,86 @@ def changes_since(since: datetime.datetime, types: Iterable[str] = TYPES) -> lis
                 since,
                 pk in public,
             )
-            report(type_, timeline.latest["public_id"], result)
+            report(type_, pk, timeline.latest["public_id"], result)
 
-    if "update" in types:
-        candidates = set(
-            Update.history.filter(history_date__gte=since).values_list("id", flat=True)
-        ) | set(
-            Update.objects.filter(recommendation_id__in=changed_recommendations).values_list(
-                "pk", flat=True
-            )
-        )
-        timelines = _timelines(
-            Update, ["publication_state", "public_id", "recommendation_id"], candidates
-        )
-        missing = {row["recommendation_id"] for t in timelines.values() for row in t.rows}
-        missing -= set(recommendations)
-        recommendations.update(_timelines(Recommendation, History.ITEM_FIELDS, missing))
+    if follow_up:
+        for pk, change in _update_changes(history, recommendations, since).items():
+            found["update", pk] = change
+        if "recommendation" in types:
+            _status_changes(found, recommendations)
 
-        def update_visible(row: dict[str, Any] | None, moment: Any, before: bool) -> bool:
-            if not _published(row):
-                return False
-            parent = recommendations.get(row["recommendation_id"])
-            return parent is not None and history.item_visible(
-                parent.at(moment, before=before), moment, before
-            )
-
-        public = _public_pks(Update, timelines)
-        for pk, timeline in timelines.items():
-            parents = {row["recommendation_id"] for row in timeline.rows}
-            parent_dates = [
-                date
-                for parent in parents
-                if parent in recommendations
-                for date in [
-                    *recommendations[parent].dates_since(since),
-                    *history.item_parent_dates(recommendations[parent]),
-                ]
-            ]
-            result = classify(timeline, update_visible, parent_dates, since, pk in public)
-            report("update", timeline.latest["public_id"], result)
-
+    changes = [change for (type_, _pk), change in found.items() if type_ in types]
     order = {name: index for index, name in enumerate(TYPES)}
     return sorted(changes, key=lambda change: (change.at, order[change.type], change.id))
 
 
-def _without_history(type_: str, model: type[Model], since: datetime.datetime) -> list[Change]:
-    """A model without history can only say what is public and changed: withdrawals of
-    its records go unreported."""
-    changes = []
-    for public_id, created, updated in (
-        model.objects.public()
-        .filter(updated_at__gte=since)
-        .values_list("public_id", "created_at", "updated_at")
-    ):
-        change = CREATED if created >= since else UPDATED
-        changes.append(Change(type_, public_id, change, updated))
+def _update_changes(
+    history: History, recommendations: dict[int, Timeline], since: datetime.datetime
+) -> dict[int, Change]:
+    """Changes of follow-up updates, by primary key; ``recommendations`` gains the
+    timelines of their recommendations."""
+    from recommendations.models import Recommendation, Update
+
+    candidates = set(
+        Update.history.filter(history_date__gte=since).values_list("id", flat=True)
+    ) | set(
+        Update.objects.filter(recommendation_id__in=set(recommendations)).values_list(
+            "pk", flat=True
+        )
+    )
+    timelines = _timelines(
+        Update, ["publication_state", "public_id", "recommendation_id"], candidates
+    )
+    missing = {row["recommendation_id"] for t in timelines.values() for row in t.rows}
+    recommendations.update(
+        _timelines(Recommendation, History.ITEM_FIELDS, missing - set(recommendations))
+    )
+
+    def visible(row: dict[str, Any] | None, moment: Any, before: bool) -> bool:
+        if not _published(row):
+            return False
+        parent = recommendations.get(row["recommendation_id"])
+        return parent is not None and history.item_visible(
+            parent.at(moment, before=before), moment, before
+        )
+
+    public = _public_pks(Update, timelines)
+    changes = {}
+    for pk, timeline in timelines.items():
+        parents = [recommendations[row["recommendation_id"]] for row in timeline.rows]
+        parent_dates = [
+            date
+            for parent in parents
+            for date in [*parent.dates_since(since), *history.item_parent_dates(parent)]
+        ]
+        result = classify(timeline, visible, parent_dates, since, pk in public)
+        if result is not None:
+            changes[pk] = Change(
+                "update",
+                str(timeline.latest["public_id"]),
+                *result,
+                recommendations=frozenset(row["recommendation_id"] for row in timeline.rows),
+            )
     return changes
+
+
+def _status_changes(
+    found: dict[tuple[str, int], Change], recommendations: dict[int, Timeline]
+) -> None:
+    """A public recommendation whose published updates changed shows another status: it
+    counts as updated then, unless it is reported as created or withdrawn anyway."""
+    from recommendations.models import Recommendation
+
+    touched: dict[int, datetime.datetime] = {}
+    for (type_, _pk), change in found.items():
+        if type_ == "update":
+            for recommendation in change.recommendations:
+                touched[recommendation] = max(change.at, touched.get(recommendation, change.at))
+    public = _public_pks(Recommendation, touched)
+    for pk, moment in touched.items():
+        existing = found.get(("recommendation", pk))
+        if pk not in public or (existing is not None and existing.change != UPDATED):
+            continue
+        public_id = recommendations[pk].latest["public_id"]
+        at = max(moment, existing.at) if existing is not None else moment
+        found["recommendation", pk] = Change("recommendation", public_id, UPDATED, at)

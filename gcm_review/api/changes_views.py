@@ -57,7 +57,8 @@ class ChangeSerializer(serializers.Serializer):
         read_only=True,
         help_text=_(
             "`created`: it became public (new, published, or shown again); `updated`: it "
-            "changed while public; `withdrawn`: it is no longer public (unpublished, "
+            "changed while public (a recommendation also when its published updates, and so "
+            "its status, changed); `withdrawn`: it is no longer public (unpublished, "
             "withdrawn, deleted, or its consultation or review was): delete your copy."
         ),
     )

@@ -229,6 +229,30 @@ def test_updates_appear_when_published_and_go_when_withdrawn_or_hidden(client, r
     assert ("update", str(published.public_id), "created") not in found
 
 
+def test_a_new_published_update_changes_its_recommendation(client, rec_17b):
+    with at(DURING):
+        pending = make_update(recommendation=rec_17b, publication_state=PublicationState.IN_REVIEW)
+    # In review: nothing public changed.
+    assert changes(client) == []
+    with at(LATER):
+        save(pending, publication_state=PublicationState.PUBLISHED)
+    found = {(c["type"], c["id"]): (c["change"], c["at"]) for c in changes(client)}
+    assert found == {
+        ("update", str(pending.public_id)): ("created", "2031-02-05T16:30:00Z"),
+        ("recommendation", ID_17B): ("updated", "2031-02-05T16:30:00Z"),
+    }
+    assert entries(client, type="update") == {("update", str(pending.public_id), "created")}
+
+
+def test_a_challenge_unpublished_is_withdrawn(client):
+    from recommendations.models import Challenge
+
+    challenge = Challenge.objects.public().first()
+    with at(DURING):
+        save(challenge, publication_state=PublicationState.DRAFT)
+    assert entries(client, type="challenge") == {("challenge", challenge.public_id, "withdrawn")}
+
+
 def test_a_review_unpublished_is_withdrawn_with_everything_under_it(client, rec_17b):
     review = rec_17b.source_document.review
     with at(BEFORE):
@@ -247,9 +271,9 @@ def test_a_review_unpublished_is_withdrawn_with_everything_under_it(client, rec_
 
 def test_type_narrows_the_kinds_of_record(client, rec_17b):
     with at(DURING):
-        save(rec_17b, text=rec_17b.text + ".")
         make_update(recommendation=rec_17b)
     assert {c["type"] for c in changes(client)} == {"recommendation", "update"}
+    assert changes(client, type="recommendation")[0]["change"] == "updated"
     assert {c["type"] for c in changes(client, type="update")} == {"update"}
     both = client.get(URL, [("since", SINCE_TEXT), ("type", "update"), ("type", "review")])
     assert {c["type"] for c in both.json()["results"]} == {"update"}
