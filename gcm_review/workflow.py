@@ -86,29 +86,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def ensure_publish_permissions() -> None:
-    """Every publishable model has its publish permission, declared here once.
-
-    Models declare theirs in ``Meta.permissions``; one that does not (challenges, so far)
-    would silently leave reviewers unable to publish it. get_or_create: a model that
-    declares it keeps its own row.
-    """
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    for label in PUBLISHABLE:
-        model = apps.get_model(label)
-        content_type = ContentType.objects.get_for_model(model)
-        Permission.objects.get_or_create(
-            content_type=content_type,
-            codename=f"publish_{model._meta.model_name}",
-            defaults={"name": f"Can publish and unpublish {model._meta.verbose_name_plural}"[:255]},
-        )
-
-
 def ensure_roles(**kwargs: Any) -> None:
     """post_migrate: create the role groups with exactly their permissions."""
-    ensure_publish_permissions()
     wanted = {name for names in ROLE_PERMISSIONS.values() for name in names}
     available = {
         f"{app_label}.{codename}": pk
