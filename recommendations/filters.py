@@ -59,20 +59,19 @@ from recommendations.models import (
 MAX_QUERY_LENGTH = 300
 BOOLEAN_CHOICES = [("true", _("Yes")), ("false", _("No"))]
 ORDERING = {
-    "reference": (
-        _("Document order"),
-        ["source_document__date", "source_document_id", "reference_sort_key"],
-    ),
+    # Documents in the order they were entered, then paragraphs in document order: the
+    # (source_document, reference_sort_key) index gives this order without a sort.
+    "reference": (_("Document order"), ["source_document_id", "reference_sort_key"]),
     "-reference": (
         _("Document order, last first"),
-        ["-source_document__date", "-source_document_id", "-reference_sort_key"],
+        ["-source_document_id", "-reference_sort_key"],
     ),
     "-relevance": (
         _("Relevance to the search"),
         ["-relevance", "source_document_id", "reference_sort_key"],
     ),
-    "-updated": (_("Recently changed first"), ["-updated_at", "reference_sort_key"]),
-    "updated": (_("Least recently changed first"), ["updated_at", "reference_sort_key"]),
+    "-updated": (_("Recently changed first"), ["-updated_at", "-pk"]),
+    "updated": (_("Least recently changed first"), ["updated_at", "pk"]),
 }
 NON_FILTER_PARAMETERS = {"page", "page_size", "format"}
 

@@ -74,7 +74,7 @@ class ItemQuerySet(PublishableQuerySet):
     consultation_path = "consultation"
 
     def in_document_order(self) -> ItemQuerySet:
-        return self.order_by("source_document__date", "source_document_id", "reference_sort_key")
+        return self.order_by("source_document_id", "reference_sort_key")
 
     def for_objective(self, number: int) -> ItemQuerySet:
         return self.filter(objectives__number=number)
