@@ -35,8 +35,16 @@ def write_errors(*, not_found: bool, forbidden: list[tuple[str, str]]) -> dict[i
                     "Refused fields",
                     {
                         "as_of": ["An update cannot describe a date in the future."],
-                        "country": ["Give the country (ISO 3166 code) of a one-country update."],
+                        "status": [
+                            "Status “done” does not exist: use one of not_started, planned, "
+                            "in_progress, partially_implemented, implemented, no_longer_relevant."
+                        ],
                     },
+                    400,
+                ),
+                response_example(
+                    "No country",
+                    {"country": ["Give the country (ISO 3166 code) of a one-country update."]},
                     400,
                 ),
                 response_example(
