@@ -43,3 +43,14 @@ check: install-dev
 format: install-dev
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+# The benchmark of issue 7 (bench/README.md): the app against Datasette on the same data,
+# at 2,000 and 200,000 recommendations (builds them on PostgreSQL and SQLite on first run).
+# Needs PostgreSQL with the role gcm/gcm (README). Short run: make bench BENCH_ARGS=--quick
+# Datasette and sqlite-utils go into bench/.venv: a `uv sync` of .venv would prune them.
+.PHONY: bench
+BENCH_ARGS ?=
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	UV_PROJECT_ENVIRONMENT=bench/.venv $(UV) sync --frozen --only-group bench
+	$(PYTHON) bench/run.py $(BENCH_ARGS)
