@@ -180,13 +180,13 @@ def targets(sizes: dict, exports: list[dict] | None) -> list[Verdict]:
         if not a or not b:
             continue
         growth = _ratio(b["ours"]["p50_ms"], a["ours"]["p50_ms"])
-        verdicts.append(
-            Verdict(
-                growth is not None and growth <= request_type.growth_limit,
-                f"{request_type.label}: p50 {measured[-1]:,}/{measured[0]:,} = {_fmt(growth, 2)}x"
-                f" (<= {request_type.growth_limit:g}x)",
-            )
+        text = (
+            f"{request_type.label}: p50 {measured[-1]:,}/{measured[0]:,} = {_fmt(growth, 2)}x"
+            f" (<= {request_type.growth_limit:g}x)"
         )
+        if b["ours"]["p50_ms"] is None:
+            text += f"; no request completed under load at {measured[-1]:,}"
+        verdicts.append(Verdict(growth is not None and growth <= request_type.growth_limit, text))
     for request_type in REQUEST_TYPES:
         row = large["types"].get(request_type.name)
         if not request_type.floor_target or not row:

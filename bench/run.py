@@ -65,6 +65,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3, help="seconds before each run")
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument(
+        "--timeout", type=float, default=30, help="seconds before wrk counts a request failed"
+    )
     parser.add_argument("--skip-build", action="store_true", help="use the datasets as they are")
     parser.add_argument("--quick", action="store_true", help="2,000 only, 5 s per request type")
     parser.add_argument("--types", help="request types, comma-separated (default: all)")
@@ -123,7 +126,8 @@ def load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
-def fetch(url: str, timeout: float = 60) -> tuple[int, bytes, float]:
+def fetch(url: str, timeout: float = 120) -> tuple[int, bytes, float]:
+    """Status (0 when there was no answer), body and milliseconds of one GET."""
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -131,6 +135,8 @@ def fetch(url: str, timeout: float = 60) -> tuple[int, bytes, float]:
             status = response.status
     except urllib.error.HTTPError as error:
         body, status = error.read(), error.code
+    except (urllib.error.URLError, OSError) as error:
+        body, status = f"no answer: {error}".encode(), 0
     return status, body, (time.perf_counter() - started) * 1000
 
 
@@ -279,6 +285,7 @@ def bench_size(args: argparse.Namespace, servers: Servers, size: int, run_dir: P
                     duration=args.warmup,
                     connections=args.connections,
                     threads=args.wrk_threads,
+                    timeout=args.timeout,
                 )
             row[system] = run_wrk(
                 base,
@@ -286,11 +293,17 @@ def bench_size(args: argparse.Namespace, servers: Servers, size: int, run_dir: P
                 duration=args.duration,
                 connections=args.connections,
                 threads=args.wrk_threads,
+                timeout=args.timeout,
             ).as_dict()
         # One connection, one request at a time: our latency without queueing, the figure
         # that compares with the floor (the floor's SQL also runs alone).
         row["ours_alone"] = run_wrk(
-            ours_base, ours_file, duration=max(2, args.duration / 3), connections=1, threads=1
+            ours_base,
+            ours_file,
+            duration=max(2, args.duration / 3),
+            connections=1,
+            threads=1,
+            timeout=args.timeout,
         ).as_dict()
         row["load_average"] = load_average()
         result["types"][kind] = row
