@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "import_export",
+    "csp",
+    "axes",
     "consultations",
     "recommendations",
 ]
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     # /healthz and /readyz answer before host checks and HTTPS redirects.
     "gcm_review.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +87,15 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # A plain 503 page, not a traceback, while the database is unreachable.
     "gcm_review.health.DatabaseUnavailableMiddleware",
+    # Logs refused requests (403) as security events.
+    "gcm_review.logs.SecurityEventMiddleware",
+    # Locks out repeated failed sign-ins (django-axes); last, as it asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "gcm_review.urls"
@@ -225,19 +237,64 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end after this many hours (and when the browser closes).
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy: no inline or foreign scripts anywhere (the site, the admin,
+# the API docs); styles may be inline because Swagger UI and the admin set some.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Brute force on the admin sign-in: after AXES_FAILURE_LIMIT failures for a user name
+# from an address, that pair is locked out for AXES_COOLOFF_HOURS. Each failure and
+# lockout is logged (logger "axes").
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the TLS proxy, the client address is the last one it adds.
+AXES_IPWARE_PROXY_COUNT = env_int(
+    "DJANGO_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0
+)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # --- Logging ----------------------------------------------------------------
+# One JSON object per line (DJANGO_LOG_FORMAT=json, the default outside debug), with an
+# "event" field on security events and imports (gcm_review/logs.py).
 
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "gcm_review.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
     },
 }
 

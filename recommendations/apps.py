@@ -9,7 +9,9 @@ class RecommendationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from gcm_review import logs
         from gcm_review.workflow import ensure_roles
 
+        logs.connect()
         # After this app's migrations, when the permissions of both apps exist.
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="gcm_review.ensure_roles")

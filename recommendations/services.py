@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from recommendations.report_parser import (
     parse_report,
 )
 
+imports_log = logging.getLogger("gcm_review.imports")
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_REPORT = DATA_DIR / "escap-gcm-2021-crp-2"
 ITEM_MODELS: dict[str, type[Item]] = {
@@ -204,6 +206,18 @@ def report_import(
         )
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:
+        result = importer.result
+        imports_log.info(
+            "report imported",
+            extra={
+                "event": "report_import",
+                "document": symbol,
+                "records_created": len(result.with_action("created")),
+                "records_updated": len(result.with_action("updated")),
+                "records_unchanged": len(result.with_action("unchanged")),
+            },
+        )
     return importer.result
 
 

@@ -153,9 +153,7 @@ BAD_ROWS: dict[str, Callable[[], object]] = {
 }
 BAD_ROWS.update(
     {
-        "update_unique_public_id": lambda: make_update(
-            public_id=make_update().public_id
-        ),
+        "update_unique_public_id": lambda: make_update(public_id=make_update().public_id),
         "update_status_valid": lambda: make_update(status="finished"),
         "update_country_matches_scope": lambda: make_update(scope="country", country=""),
         "update_description_not_empty": lambda: make_update(description=""),
