@@ -267,10 +267,9 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind the TLS proxy, the client address is the last one it adds.
-AXES_IPWARE_PROXY_COUNT = env_int(
-    "DJANGO_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0
-)
+# The client address: as for the API's throttling, X-Forwarded-For is trusted only as far
+# as API_NUM_PROXIES proxies (the TLS proxy in docker-compose is one).
+AXES_IPWARE_PROXY_COUNT = env_int("API_NUM_PROXIES", 0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
