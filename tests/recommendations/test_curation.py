@@ -112,13 +112,15 @@ def test_objective_20_finds_the_remittance_recommendation_and_not_unrelated_ones
         ), recommendation.reference
 
 
-def test_items_do_not_inherit_every_objective_of_their_cluster(imported):
+@pytest.mark.parametrize("model", [Challenge, GoodPractice, Recommendation])
+def test_items_do_not_inherit_every_objective_of_their_cluster(imported, model):
     cluster_wide = [
-        r.reference
-        for r in Recommendation.objects.filter(consultation__isnull=False).prefetch_related(
+        item.reference
+        for item in model.objects.filter(consultation__isnull=False).prefetch_related(
             "objectives", "consultation__objectives"
         )
-        if {o.pk for o in r.consultation.objectives.all()} <= {o.pk for o in r.objectives.all()}
+        if {o.pk for o in item.consultation.objectives.all()}
+        <= {o.pk for o in item.objectives.all()}
     ]
     assert cluster_wide == []
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from consultations.models import Consultation, Organization, Review, SourceDocument
+from consultations.models import Consultation, Objective, Organization, Review, SourceDocument
 from recommendations.models import Challenge, GoodPractice, Recommendation
 from recommendations.report_parser import clean_inline
 from recommendations.services import DEFAULT_REPORT
@@ -101,6 +101,7 @@ def test_the_covid_section_and_the_conclusions(imported):
     assert all(c.covid_related for c in covid_challenges)
     practices = GoodPractice.objects.filter(consultation__isnull=True)
     assert sorted(practices.values_list("reference", flat=True)) == ["42", "43", "44", "45"]
+    assert all(p.covid_related for p in practices)
     conclusions = Recommendation.objects.filter(is_conclusion=True).prefetch_related(
         "guiding_principles"
     )
@@ -319,6 +320,46 @@ def test_a_corrected_source_updates_records_in_place(imported, tmp_path):
     assert "caused by high recruitment fees" in updated.text
     assert "~ recommendation 17(b): text" in output
     assert "created: 0, updated: 1," in output
+
+
+def _corrected_report_folder(tmp_path: Path) -> Path:
+    corrected = REPORT.replace(
+        "(b) There was a need to address the vulnerabilities created by high recruitment fees",
+        "(b) There was a need to address the vulnerabilities caused by high recruitment fees",
+    )
+    assert corrected != REPORT
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "report.md").write_text(corrected, encoding="utf-8")
+    (folder / "curation.toml").write_text(
+        (DEFAULT_REPORT / "curation.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    return folder
+
+
+def test_dry_run_of_a_correction_reports_the_change_and_writes_nothing(imported, tmp_path):
+    before = snapshot()
+    output = run_import(str(_corrected_report_folder(tmp_path)), "--dry-run")
+    assert snapshot() == before
+    assert "~ recommendation 17(b): text" in output
+    assert "created: 0, updated: 1," in output
+    assert "Dry run: nothing was written." in output
+    assert "created by high recruitment fees" in Recommendation.objects.get(reference="17(b)").text
+
+
+def test_keep_tags_keeps_what_staff_refined_in_the_admin(imported):
+    recommendation = Recommendation.objects.get(reference="17(b)")
+    curated = sorted(recommendation.objectives.values_list("number", flat=True))
+    refined = [n for n in (21, 22, 23) if n not in curated][:1]
+    recommendation.objectives.add(*Objective.objects.filter(number__in=refined))
+
+    run_import(str(DEFAULT_REPORT), "--keep-tags")
+    kept = sorted(recommendation.objectives.values_list("number", flat=True))
+    assert kept == sorted([*curated, *refined])
+
+    output = run_import(str(DEFAULT_REPORT))
+    assert sorted(recommendation.objectives.values_list("number", flat=True)) == curated
+    assert "~ recommendation 17(b)" in output
 
 
 def test_draft_option_imports_unpublished_records(db):
