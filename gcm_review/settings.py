@@ -269,10 +269,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address: as for the API's throttling, X-Forwarded-For is trusted only as far
 # as API_NUM_PROXIES proxies (the TLS proxy in docker-compose is one).
-AXES_IPWARE_PROXY_COUNT = env_int("API_NUM_PROXIES", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+AXES_CLIENT_IP_CALLABLE = "gcm_review.client_address.client_address"
 
 # --- Logging ----------------------------------------------------------------
 # One JSON object per line (DJANGO_LOG_FORMAT=json, the default outside debug), with an

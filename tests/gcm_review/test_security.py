@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from gcm_review.logs import JsonFormatter
@@ -139,6 +139,43 @@ def test_admin_sign_in_locks_out_after_repeated_failures(client, alice, caplog):
         ).status_code
         == 302
     )
+
+
+def _fail_sign_ins(client, times: int, **headers) -> list[int]:
+    url = reverse("admin:login")
+    return [
+        client.post(
+            url, {"username": "alice", "password": "wrong", "next": "/admin/"}, **headers
+        ).status_code
+        for _ in range(times)
+    ]
+
+
+def test_behind_the_proxy_the_lockout_counts_per_client_not_per_proxy(client, alice, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    attacker = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert _fail_sign_ins(client, 5, **attacker)[-1] == 429
+    # Another client through the same proxy still signs in as alice.
+    colleague = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+    signed_in = client.post(
+        reverse("admin:login"),
+        {"username": "alice", "password": "correct horse battery", "next": "/admin/"},
+        **colleague,
+    )
+    assert signed_in.status_code == 302
+    # The attacker cannot escape the lockout by putting another address in front: the
+    # proxy appends the address it saw, and only that one is trusted.
+    forged = {**proxy, "HTTP_X_FORWARDED_FOR": "192.0.2.1, 203.0.113.9"}
+    assert _fail_sign_ins(Client(), 1, **forged) == [429]
+
+
+def test_without_a_proxy_a_forged_forwarded_address_does_not_dodge_the_lockout(client, alice):
+    forged = [
+        _fail_sign_ins(client, 1, REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")[0]
+        for n in range(5)
+    ]
+    assert forged[-1] == 429
 
 
 def test_permission_denials_are_logged(client, caplog):
