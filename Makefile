@@ -54,3 +54,15 @@ bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	UV_PROJECT_ENVIRONMENT=bench/.venv $(UV) sync --frozen --only-group bench
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
+
+# Issue 8's load and fault scripts (bench/LOAD.md): gunicorn on PostgreSQL, loopback only.
+# load: wrk, 50 connections for 60 s on pages and API calls; fault: the same while
+# PostgreSQL is stopped for 5 s, printing the error window and the recovery time.
+.PHONY: load fault
+load: install
+	command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(PYTHON) bench/load.py $(BENCH_ARGS)
+
+fault: install
+	command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(PYTHON) bench/fault.py $(BENCH_ARGS)
