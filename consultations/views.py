@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from consultations.models import Consultation, CoOrganizer, Objective, ParticipantShare, Review
+from recommendations.history import public_change_log
 from recommendations.models import (
     NO_UPDATE,
     NO_UPDATE_LABEL,
@@ -239,5 +240,6 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "status_counts": status_counts(
                 Recommendation.objects.public().filter(consultation=consultation)
             ),
+            "change_log": public_change_log(consultation),
         },
     )

@@ -252,6 +252,7 @@ class UpdateAdmin(UpdateSpreadsheetAdminMixin, WorkflowAdminMixin):
     readonly_fields = ["public_id", "created_by", "created_at", "updated_at"]
     date_hierarchy = "as_of"
     inlines = [EvidenceInline]
+    restored_children = ("evidence",)
     fieldsets = [
         (None, {"fields": ["recommendation", ("status", "as_of"), "description"]}),
         (_("Where and who"), {"fields": [("scope", "country"), "reported_by", "responsible_body"]}),

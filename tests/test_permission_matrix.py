@@ -304,9 +304,11 @@ def move_update(world: World, surface: str, update: Update, state: str, action: 
 
 
 def restore(world: World, model: str, record: Any, **overrides: Any) -> Any:
-    """Post an earlier version from the history back, as the history page offers."""
-    first = record.history.order_by("history_date").first()
-    url = reverse(f"admin:recommendations_{model}_simple_history", args=[record.pk, first.pk])
+    """Post the version before the last change back, as the history page offers. (Not the
+    first version: a record's creation is saved before its tags, so that version has none,
+    and the restore form now shows each version's own tags.)"""
+    earlier = record.history.order_by("-history_date", "-history_id")[1]
+    url = reverse(f"admin:recommendations_{model}_simple_history", args=[record.pk, earlier.pk])
     fields = rendered_form(url)
     admin_post(world, url, fields, **overrides)
     record.refresh_from_db()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.apps import apps
+from django.contrib import admin
 from django.urls import reverse
 
 from consultations.publication import PublicationState
@@ -18,15 +19,23 @@ SHOWN_PER_MODEL = 10
 @register.simple_tag(takes_context=True)
 def review_queue(context: dict[str, Any]) -> list[dict[str, Any]]:
     """Records in review, per model, with links to each record's changes (its history)."""
-    user = context["request"].user
+    request = context["request"]
+    user = request.user
     queue = []
     for label in workflow.PUBLISHABLE:
         model = apps.get_model(label)
         if not user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
             continue
-        waiting = model.objects.filter(publication_state=PublicationState.IN_REVIEW)
+        model_admin = admin.site._registry.get(model)
+        if model_admin is None:
+            continue
+        # What this user's admin list would show (a focal point: their organization's
+        # updates, public recommendations only), never more.
+        waiting = model_admin.get_queryset(request).filter(
+            publication_state=PublicationState.IN_REVIEW
+        )
         if model._meta.label_lower == "recommendations.update":
-            waiting = workflow.visible_updates(user, waiting).select_related("recommendation")
+            waiting = waiting.select_related("recommendation__source_document")
         count = waiting.count()
         if not count:
             continue

@@ -244,6 +244,24 @@ def test_a_new_published_update_changes_its_recommendation(client, rec_17b):
     assert entries(client, type="update") == {("update", str(pending.public_id), "created")}
 
 
+def test_an_update_unpublished_directly_is_reported_withdrawn(client, rec_17b):
+    with at(BEFORE):
+        update = make_update(recommendation=rec_17b)
+    with at(DURING):
+        save(update, publication_state=PublicationState.DRAFT)
+    found = {(c["type"], c["id"]): c for c in changes(client)}
+    assert found[("update", str(update.public_id))] == {
+        "type": "update",
+        "id": str(update.public_id),
+        "change": "withdrawn",
+        "at": "2031-02-03T10:00:00Z",
+        "url": None,
+    }
+    # Its recommendation lost a published update: partners re-read its status.
+    assert found[("recommendation", ID_17B)]["change"] == "updated"
+    assert client.get(f"/api/v1/updates/{update.public_id}/").status_code == 404
+
+
 def test_a_challenge_unpublished_is_withdrawn(client):
     from recommendations.models import Challenge
 
