@@ -3,27 +3,30 @@
 The site's export links and the API's CSV format both use these columns, so a partner
 gets the same file whichever door they come in by. CSV and JSON stream row by row
 (memory stays flat whatever the number of rows); XLSX is built in openpyxl's
-write-only mode.
+write-only mode into a temporary file that moves to disk past a few MB, and streamed
+from it.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Item, Recommendation
 
 CHUNK_SIZE = 500
+# An XLSX export smaller than this is kept in memory until sent; a larger one on disk.
+XLSX_SPOOL_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -197,24 +200,45 @@ def json_stream(queryset: QuerySet, base: str, *, meta: dict[str, Any]) -> Itera
     yield "\n]}\n"
 
 
-def xlsx_bytes(queryset: QuerySet, base: str, *, meta: dict[str, Any]) -> bytes:
+def xlsx_file(queryset: QuerySet, base: str, *, meta: dict[str, Any]) -> IO[bytes]:
+    """The workbook, saved to a file that stays in memory while small and moves to disk
+    past ``XLSX_SPOOL_BYTES``, rewound for reading: the response streams it from there.
+    Write-only mode already keeps the rows on disk until the save."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(queryset.model._meta.verbose_name_plural)[:31])
     sheet.append([c.name for c in columns_for(queryset.model)])
     for row in rows(queryset, base):
-        sheet.append(row)
+        sheet.append([_as_text(sheet, value) for value in row])
     about = workbook.create_sheet("about")
     for key, value in meta.items():
-        about.append([key, str(value)])
+        about.append([key, _as_text(about, str(value))])
     about.append([])
     about.append(["column", "description"])
     for column in columns_for(queryset.model):
         about.append([column.name, str(column.description)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # Not a context manager: the response closes the file once it is sent.
+    spooled = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115
+    try:
+        workbook.save(spooled)
+    except BaseException:
+        spooled.close()
+        raise
+    spooled.seek(0)
+    return spooled
+
+
+def _as_text(sheet: Any, value: Any) -> Any:
+    """Text stays text: openpyxl would store a string starting with “=” as a formula,
+    which Excel would run (formula injection) and which has no value to read back."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def export_meta(request: HttpRequest, model: type[Item]) -> dict[str, Any]:
@@ -245,8 +269,8 @@ def export_response(request: HttpRequest, queryset: QuerySet, fmt: str) -> Strea
             json_stream(queryset, base, meta=meta), content_type="application/json; charset=utf-8"
         )
     elif fmt == "xlsx":
-        response = StreamingHttpResponse(
-            iter([xlsx_bytes(queryset, base, meta=meta)]),
+        response = FileResponse(
+            xlsx_file(queryset, base, meta=meta),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:

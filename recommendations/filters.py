@@ -22,12 +22,14 @@ and the API alike, with the same parameter names, values and meaning.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import Country
@@ -204,11 +206,18 @@ class ItemFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """Filter, then search (which annotates relevance), then sort."""
-        queryset = super().filter_queryset(queryset)
+        return self._filtered(queryset).order_by(*ORDERING[self.ordering_value][1])
+
+    def _filtered(self, queryset: QuerySet, *, without: str | None = None) -> QuerySet:
+        """``queryset`` under every filter but ``without``, searched, unsorted. A facet
+        reuses the cleaned values: validating again would query each vocabulary again."""
+        for name, value in self.form.cleaned_data.items():
+            if name != without:
+                queryset = self.filters[name].filter(queryset, value)
         query = self.form.cleaned_data.get("q") or ""
         if query.strip():
             queryset = queryset.search(query, fuzzy=self.fuzzy)
-        return queryset.order_by(*ORDERING[self.ordering_value][1])
+        return queryset
 
     @property
     def ordering_value(self) -> str:
@@ -226,12 +235,33 @@ class ItemFilterSet(django_filters.FilterSet):
 
     # Facets -------------------------------------------------------------------------
 
+    # The list form's own controls besides the facets: the search box and the sort.
+    FORM_CONTROLS = ("q", "ordering")
+
     def facets(self) -> list[Facet]:
         """For each facet, how many results each choice gives under the other filters.
 
-        One query per facet, whatever the number of choices.
+        One query per facet, whatever the number of choices: a vocabulary's rows come
+        with their counts, a fixed vocabulary is one grouped count.
         """
+        if not self.is_valid():
+            return []
         return [facet for facet in (self._facet(spec) for spec in self.facet_specs()) if facet]
+
+    def uncontrolled_values(self, facets: Iterable[Facet]) -> list[tuple[str, str]]:
+        """The bound filter values that the list form has no control for (a filter with
+        no facet, a facet left out), as (parameter, value) pairs: the form carries them
+        in hidden fields, so changing a facet does not silently drop them."""
+        shown = {*self.FORM_CONTROLS, *(facet.parameter for facet in facets)}
+        if not hasattr(self.data, "getlist"):
+            return []
+        return [
+            (name, value)
+            for name in self.filters
+            if name not in shown
+            for value in self.data.getlist(name)
+            if value != ""
+        ]
 
     def facet_specs(self) -> list[FacetSpec]:
         return [
@@ -239,90 +269,148 @@ class ItemFilterSet(django_filters.FilterSet):
                 "objective",
                 _("Objective"),
                 "objectives__number",
-                lambda counts: [
-                    (str(o.number), f"{o.number}. {o.short_label}") for o in Objective.objects.all()
-                ],
+                vocabulary=Objective.objects.all,
+                key="number",
+                choice_label=lambda o: f"{o.number}. {o.short_label}",
                 multiple=True,
             ),
             FacetSpec(
                 "cluster",
                 _("Review cluster"),
                 "consultation__cluster__number",
-                lambda counts: [
-                    (str(c.number), f"{c.number}. {c.title}") for c in Cluster.objects.all()
-                ],
+                vocabulary=Cluster.objects.all,
+                key="number",
+                choice_label=lambda c: f"{c.number}. {c.title}",
+            ),
+            FacetSpec(
+                "review",
+                _("Review"),
+                "source_document__review__slug",
+                vocabulary=Review.objects.public,
+                choice_label=str,
+                # With a single review the choice says nothing.
+                min_choices=2,
             ),
             FacetSpec(
                 "consultation",
                 _("Consultation"),
                 "consultation__slug",
-                lambda counts: [
-                    *(
-                        (c.slug, f"{c.sequence}. {c.title} ({c.review})")
-                        for c in Consultation.objects.public().select_related("review")
-                    ),
-                    ("none", str(_("Cross-cutting (no single consultation)"))),
-                ],
-                to_key=lambda value: value or "none",
+                vocabulary=lambda: Consultation.objects.public().select_related("review"),
+                choice_label=lambda c: f"{c.sequence}. {c.title} ({c.review})",
+                null_choice=("none", _("Cross-cutting (no single consultation)")),
             ),
             FacetSpec(
                 "principle",
                 _("Guiding principle"),
                 "guiding_principles__slug",
-                lambda counts: [(p.slug, p.name) for p in GuidingPrinciple.objects.all()],
+                vocabulary=GuidingPrinciple.objects.all,
+                choice_label=lambda p: p.name,
             ),
             FacetSpec(
                 "covid",
                 _("COVID-19 related"),
                 "covid_related",
-                lambda counts: [("true", _("Yes")), ("false", _("No"))],
+                choices=lambda counts: [("true", _("Yes")), ("false", _("No"))],
                 to_key=lambda value: "true" if value else "false",
             ),
         ]
 
     def _facet(self, spec: FacetSpec) -> Facet | None:
-        data = self.data.copy()
-        data.pop(spec.parameter, None)
-        data.pop("ordering", None)
-        others = type(self)(data, queryset=self.queryset, fuzzy=self.fuzzy)
-        if not others.is_valid():
-            return None
-        matching = self.queryset.model.objects.filter(pk__in=others.qs.order_by().values("pk"))
+        others = self._filtered(self.queryset, without=spec.parameter)
+        matching = self.queryset.model.objects.filter(pk__in=others.order_by().values("pk"))
         if spec.prepare is not None:
             matching = spec.prepare(matching)
-        counts = {
-            spec.to_key(row["value"]): row["count"]
-            for row in matching.order_by()
-            .values(value=F(spec.field))
-            .annotate(count=Count("pk", distinct=True))
-        }
         selected = (
             set(self.data.getlist(spec.parameter)) if hasattr(self.data, "getlist") else set()
         )
+        if spec.vocabulary is not None:
+            choices = self._vocabulary_choices(spec, matching)
+            if choices is None:
+                return None
+        else:
+            counts = {
+                spec.to_key(row["value"]): row["count"]
+                for row in matching.order_by()
+                .values(value=F(spec.field))
+                .annotate(count=Count("pk", distinct=True))
+            }
+            # A choice drawn from the counts stays listed while chosen, even at 0, so
+            # the form keeps it.
+            offered = {**dict.fromkeys(selected - {""}, 0), **counts}
+            choices = [
+                (value, str(label), counts.get(value, 0)) for value, label in spec.choices(offered)
+            ]
+        if len(choices) < spec.min_choices:
+            return None
         return Facet(
             parameter=spec.parameter,
             label=spec.label,
             multiple=spec.multiple,
             choices=[
-                FacetChoice(
-                    value=value, label=label, count=counts.get(value, 0), selected=value in selected
-                )
-                for value, label in spec.choices(counts)
-                if not spec.hide_empty or counts.get(value) or value in selected
+                FacetChoice(value=value, label=label, count=count, selected=value in selected)
+                for value, label, count in choices
+                if not spec.hide_empty or count or value in selected
             ],
         )
+
+    @staticmethod
+    def _vocabulary_choices(
+        spec: FacetSpec, matching: QuerySet
+    ) -> list[tuple[str, str, int]] | None:
+        """The vocabulary's rows, each with the number of matching items that take its
+        value, in one query (a correlated count per row). None when the vocabulary is
+        empty but the facet has a choice for items without a value: that count rides on
+        the vocabulary's rows, and a facet of that one choice would only repeat the total."""
+        rows = spec.vocabulary().annotate(
+            facet_count=_count(matching.filter(**{spec.field: OuterRef(spec.key)}))
+        )
+        if spec.null_choice is not None:
+            rows = rows.annotate(
+                facet_null_count=_count(matching.filter(**{f"{spec.field}__isnull": True}))
+            )
+        rows = list(rows)
+        choices = [
+            (str(getattr(row, spec.key)), spec.choice_label(row), row.facet_count) for row in rows
+        ]
+        if spec.null_choice is not None:
+            if not rows:
+                return None
+            value, label = spec.null_choice
+            choices.append((value, str(label), rows[0].facet_null_count))
+        return choices
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """The number of distinct rows of ``queryset``, as a subquery expression. Grouping
+    by a constant leaves the GROUP BY out (Django drops constants from it), so the
+    subquery is a plain aggregate: one row, 0 when nothing matches."""
+    counted = (
+        queryset.order_by()
+        .annotate(facet_group=Value(1))
+        .values("facet_group")
+        .annotate(facet_total=Count("pk", distinct=True))
+        .values("facet_total")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 @dataclass
 class FacetSpec:
     parameter: str
     label: str
-    field: str
-    choices: Any
+    field: str  # the item's path to the value the parameter takes
+    # Either a table of choices, read with the counts in the same query ...
+    vocabulary: Callable[[], QuerySet] | None = None
+    key: str = "slug"  # the vocabulary's field that is the parameter's value
+    choice_label: Callable[[Any], str] = str
+    null_choice: tuple[str, Any] | None = None  # for the items with no value
+    # ... or choices known without a query, given the counts.
+    choices: Callable[[dict[str, int]], list[tuple[str, Any]]] | None = None
     multiple: bool = False
-    to_key: Any = str
-    prepare: Any = None  # annotates or narrows the counted queryset
+    to_key: Callable[[Any], str] = str
+    prepare: Callable[[QuerySet], QuerySet] | None = None  # annotates or narrows the count
     hide_empty: bool = False  # long vocabularies list only the choices that give results
+    min_choices: int = 1  # fewer choices than this: no facet
 
 
 @dataclass
@@ -445,20 +533,21 @@ class RecommendationFilterSet(ItemFilterSet):
                 "addressed_to",
                 _("Addressed to"),
                 "addressed_to__slug",
-                lambda counts: [(a.slug, a.name) for a in Actor.objects.all()],
+                vocabulary=Actor.objects.all,
+                choice_label=lambda a: a.name,
             ),
             FacetSpec(
                 "status",
                 _("Follow-up status"),
                 "current_status",
-                lambda counts: [*FollowUpStatus.choices, (NO_UPDATE, str(NO_UPDATE_LABEL))],
+                choices=lambda counts: [*FollowUpStatus.choices, (NO_UPDATE, NO_UPDATE_LABEL)],
                 prepare=lambda queryset: queryset.with_status(),
             ),
             FacetSpec(
                 "country",
                 _("Follow-up in country"),
                 "updates__country",
-                lambda counts: sorted(
+                choices=lambda counts: sorted(
                     ((code, str(Country(code).name)) for code in counts if code),
                     key=lambda choice: choice[1],
                 ),
@@ -469,6 +558,28 @@ class RecommendationFilterSet(ItemFilterSet):
                 hide_empty=True,
             ),
         ]
+
+
+def with_spelling_fallback(filterset: ItemFilterSet) -> ItemFilterSet:
+    """The bound, valid ``filterset``; or, on PostgreSQL, when its search words match
+    nothing, the same filters searching by trigram similarity, so that a misspelled
+    query (“remitances”) still finds something.
+
+    The list, its exports and the API all go through here, so a download and the API
+    hold exactly the rows the page shows.
+    """
+    if (
+        filterset.fuzzy
+        or not filterset.search_query
+        or connections[filterset.queryset.db].vendor != "postgresql"
+        or filterset.qs.exists()
+    ):
+        return filterset
+    fuzzy = type(filterset)(
+        filterset.data, queryset=filterset.queryset, request=filterset.request, fuzzy=True
+    )
+    fuzzy.is_valid()
+    return fuzzy
 
 
 FILTERSETS: dict[type[Item], type[ItemFilterSet]] = {

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,8 +24,9 @@ from recommendations.filters import (
     GoodPracticeFilterSet,
     ItemFilterSet,
     RecommendationFilterSet,
+    with_spelling_fallback,
 )
-from recommendations.history import public_change_log
+from recommendations.history import item_change_log
 from recommendations.models import (
     Challenge,
     GoodPractice,
@@ -75,25 +75,24 @@ KINDS = {
 }
 
 
-def bound_filterset(
-    request: HttpRequest, kind: Kind, *, fuzzy: bool = False
-) -> tuple[ItemFilterSet, dict[str, list[str]]]:
-    """The list's FilterSet; a filter with a bad value is reported and left out, so the
-    page still answers with what the other filters select."""
+def bound_filterset(request: HttpRequest, kind: Kind) -> tuple[ItemFilterSet, dict[str, list[str]]]:
+    """The list's FilterSet, for the page and its exports alike; a filter with a bad value
+    is reported and left out, so the page still answers with what the other filters
+    select; misspelled search words fall back to close spellings."""
     data = request.GET.copy()
     queryset = kind.model.objects.public().for_list()
-    filterset = kind.filterset(data, queryset=queryset, fuzzy=fuzzy)
+    filterset = kind.filterset(data, queryset=queryset)
     if filterset.is_valid():
-        return filterset, {}
+        return with_spelling_fallback(filterset), {}
     problems = {
         str(filterset.form.fields[name].label if name in filterset.form.fields else name): errors
         for name, errors in filterset.errors.items()
     }
     for name in filterset.errors:
         data.pop(name, None)
-    filterset = kind.filterset(data, queryset=queryset, fuzzy=fuzzy)
+    filterset = kind.filterset(data, queryset=queryset)
     filterset.is_valid()
-    return filterset, problems
+    return with_spelling_fallback(filterset), problems
 
 
 def page_size(request: HttpRequest) -> tuple[int, str | None]:
@@ -137,12 +136,6 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
     filterset, problems = bound_filterset(request, config)
     size, size_problem = page_size(request)
     page = paginate(request, filterset.qs, size)
-    fuzzy = False
-    if not page.paginator.count and filterset.search_query and connection.vendor == "postgresql":
-        # No word matched: try close spellings before saying there is nothing.
-        filterset, problems = bound_filterset(request, config, fuzzy=True)
-        page = paginate(request, filterset.qs, size)
-        fuzzy = bool(page.paginator.count)
     attach_headlines(list(page.object_list), filterset.search_query)
     export_query = query_without(request.GET, "page", "page_size")
     export_urls = [
@@ -154,10 +147,12 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
         for fmt, label in (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON"))
     ]
     count = page.paginator.count
+    facets = filterset.facets()
     context = {
         "kind": config,
         "filterset": filterset,
-        "facets": filterset.facets(),
+        "facets": facets,
+        "hidden_filters": filterset.uncontrolled_values(facets),
         "problems": problems,
         "size_problem": size_problem,
         "page": page,
@@ -169,7 +164,7 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
         "export_urls": export_urls,
         "filtered": bool(query_without(request.GET, "page", "page_size", "ordering")),
         "count_label": count_label(config, count, filterset.search_query),
-        "fuzzy": fuzzy,
+        "fuzzy": filterset.fuzzy and bool(count),
     }
     template = (
         "recommendations/includes/_list_region.html"
@@ -243,7 +238,7 @@ def item_detail(request: HttpRequest, kind: str, document: str, reference: str) 
         .first(),
         "permalink": permalink(item, base),
         "citation": citation(item, base),
-        "change_log": public_change_log(item),
+        "change_log": item_change_log(item),
     }
     if isinstance(item, Recommendation):
         context["status"], context["breakdown"] = item.derived_status()
@@ -260,6 +255,10 @@ def search(request: HttpRequest) -> HttpResponse:
     groups = []
     if len(query) > 300:
         problem = _("Search for at most 300 characters.")
+        query = ""
+    elif "\x00" in query:
+        # PostgreSQL refuses NUL in any text, a query's parameters included (a 500).
+        problem = _("Null characters are not allowed.")
         query = ""
     if query:
         for config in KINDS.values():

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from consultations.models import Consultation, Review
+from consultations.models import Consultation, Objective, Review
 from recommendations.models import Recommendation
 from tests.factories import (
     make_challenge,
     make_consultation,
+    make_organization,
     make_recommendation,
     make_review,
     make_source_document,
@@ -138,3 +141,68 @@ def test_pages_run_a_fixed_number_of_queries(client, url):
         make_recommendation(consultation=consultation, objectives=[6, 7])
         make_challenge(consultation=consultation, objectives=[6])
     assert _queries(client, url) == first
+
+
+def _at(day: int, hour: int = 9):
+    moment = datetime.datetime(2026, 3, day, hour, tzinfo=datetime.UTC)
+    return time_machine.travel(moment, tick=False)
+
+
+def _change_log(content: str) -> list[str]:
+    section = content[content.index('id="changes-heading"') :]
+    section = section[: section.index("</section>")]
+    return re.findall(r"</time>: ([^<]+)</li>", section)
+
+
+def test_the_consultation_page_has_a_change_log_of_what_changed_while_public(client):
+    with _at(1):
+        consultation = make_consultation(slug="c-log", publication_state="draft")
+    with _at(2):
+        consultation.title = "A title nobody outside saw"
+        consultation.save()
+    with _at(3):
+        consultation.publication_state = "published"
+        consultation.save()
+    with _at(4):
+        consultation.title = "Corrected title"
+        consultation.participants = 90
+        consultation.save()
+        consultation.objectives.add(Objective.objects.get(number=6))
+    with _at(5):
+        # A co-organizer added on its own, while public.
+        consultation.co_organizer_links.create(organization=make_organization(), position=1)
+    with _at(6):
+        page = text(client.get("/consultations/c-log/"))
+    assert _change_log(page) == [
+        "Co-organizers changed by the secretariat.",
+        "Title, participants (approx.), objectives addressed changed by the secretariat.",
+        "Published by the secretariat.",
+    ]
+    assert '<time datetime="2026-03-03T09:00:00+00:00">3 March 2026</time>' in page
+    assert "A title nobody outside saw" not in page
+
+
+def test_the_consultation_change_log_runs_a_fixed_number_of_queries(client):
+    with _at(1):
+        consultation = make_consultation(slug="c-log")
+    with _at(2):
+        consultation.title = "Once corrected"
+        consultation.save()
+    first = _queries(client, "/consultations/c-log/")
+    for day in range(3, 13):
+        with _at(day):
+            consultation.title = f"Corrected on day {day}"
+            consultation.save()
+            consultation.objectives.add(Objective.objects.get(number=day))
+        with _at(day, 18):
+            consultation.co_organizer_links.create(organization=make_organization(), position=day)
+    page = text(client.get("/consultations/c-log/"))
+    assert len(_change_log(page)) == 1 + 1 + 10 * 2
+    assert _queries(client, "/consultations/c-log/") == first
+
+
+def test_the_matrix_abbreviations_are_expanded(client, imported):
+    content = text(client.get("/"))
+    assert '<abbr title="challenges" aria-hidden="true">C</abbr>' in content
+    assert '<abbr title="good practices" aria-hidden="true">GP</abbr>' in content
+    assert 'challenges (<abbr title="challenges">C</abbr>)' in content

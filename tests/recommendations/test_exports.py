@@ -9,11 +9,13 @@ import re
 import zipfile
 
 import pytest
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import load_workbook
 
+from recommendations import exports
 from recommendations.exports import COLUMNS, columns_for
 from recommendations.models import Challenge, Recommendation
+from tests.factories import make_consultation, make_recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,35 @@ def test_xlsx_has_the_same_rows(client, imported, params):
     meta = dict(row[:2] for row in about[: about.index(next(r for r in about if not any(r)))])
     assert meta["licence"] == "CC BY 4.0"
     assert ("citation", "A ready citation of the record.") in [tuple(r[:2]) for r in about]
+
+
+def test_the_xlsx_is_streamed_from_a_file_that_spills_to_disk(client, imported, monkeypatch):
+    response = client.get("/recommendations/export.xlsx")
+    assert isinstance(response, FileResponse)
+    assert response.streaming
+    assert int(response["Content-Length"]) == len(body(response))
+    assert "attachment" in response["Content-Disposition"]
+    # Past the threshold the workbook is on disk, not in the server's memory.
+    queryset = Recommendation.objects.public().for_list()
+    small = exports.xlsx_file(queryset, "http://testserver/", meta={})
+    assert not small._rolled
+    monkeypatch.setattr(exports, "XLSX_SPOOL_BYTES", 1024)
+    spilled = exports.xlsx_file(queryset, "http://testserver/", meta={})
+    assert spilled._rolled
+    for file in (small, spilled):
+        sheet = load_workbook(file, read_only=True).worksheets[0]
+        assert len(list(sheet.iter_rows(values_only=True))) == 1 + 44
+        file.close()
+
+
+def test_xlsx_text_stays_text(client):
+    make_recommendation(consultation=make_consultation(), text='=HYPERLINK("http://x","y")')
+    workbook = load_workbook(io.BytesIO(body(client.get("/recommendations/export.xlsx"))))
+    sheet = workbook.worksheets[0]
+    column = [c.name for c in columns_for(Recommendation)].index("text") + 1
+    cell = sheet.cell(row=2, column=column)
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://x","y")'
 
 
 @pytest.mark.parametrize("params", QUERIES)

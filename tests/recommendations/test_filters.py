@@ -212,3 +212,53 @@ def test_facet_counts_equal_the_results_of_choosing_them(imported, filterset, mo
             assert chosen.qs.count() == choice.count, (facet.parameter, choice.value)
             checked += 1
     assert checked > 40
+
+
+@pytest.mark.parametrize(
+    ("filterset", "model"),
+    [
+        (RecommendationFilterSet, Recommendation),
+        (ChallengeFilterSet, Challenge),
+        (GoodPracticeFilterSet, GoodPractice),
+    ],
+)
+def test_facets_run_at_most_one_query_each(
+    imported, django_assert_max_num_queries, filterset, model
+):
+    # Every kind of facet bound: vocabularies, the cross-cutting choice, a fixed list.
+    query = QueryDict(
+        "objective=7&objective=8&cluster=2&review=asia-pacific-2020-21"
+        "&consultation=asia-pacific-2020-21-2&principle=human-rights&covid=false&q=migrants"
+    )
+    bound = filterset(query, queryset=model.objects.public().for_list())
+    assert bound.is_valid(), bound.errors
+    with django_assert_max_num_queries(len(bound.facet_specs())):
+        facets = bound.facets()
+    assert {"objective", "cluster", "consultation", "principle", "covid"} <= {
+        facet.parameter for facet in facets
+    }
+
+
+def test_the_review_facet_shows_when_there_are_several_reviews(corpus):
+    bound = RecommendationFilterSet(
+        QueryDict("review=africa-2024-25"), queryset=Recommendation.objects.public().for_list()
+    )
+    assert bound.is_valid()
+    (review,) = [facet for facet in bound.facets() if facet.parameter == "review"]
+    counts = {choice.value: (choice.count, choice.selected) for choice in review.choices}
+    assert counts == {"africa-2024-25": (1, True), "asia-pacific-2020-21": (4, False)}
+    assert bound.uncontrolled_values(bound.facets()) == []
+
+
+def test_with_one_review_its_filter_is_carried_not_shown(imported):
+    bound = RecommendationFilterSet(
+        QueryDict("review=asia-pacific-2020-21&conclusion=true&objective=7"),
+        queryset=Recommendation.objects.public().for_list(),
+    )
+    assert bound.is_valid()
+    facets = bound.facets()
+    assert "review" not in {facet.parameter for facet in facets}
+    assert bound.uncontrolled_values(facets) == [
+        ("review", "asia-pacific-2020-21"),
+        ("conclusion", "true"),
+    ]

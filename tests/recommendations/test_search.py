@@ -3,6 +3,10 @@ ranking, and a trigram fallback for misspellings."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -91,6 +95,24 @@ def test_a_misspelled_query_still_finds_something(client, imported):
     content = response.content.decode()
     assert "27(f)" in content
     assert "showing records with words spelled like" in content
+
+
+def test_a_misspelled_query_gives_the_same_rows_on_the_list_its_exports_and_the_api(
+    client, imported
+):
+    query = {"q": "remitances", "page_size": 100}
+    page = client.get("/recommendations/", query).content.decode()
+    listed = [
+        f"escap-gcm-2021-crp-2-recommendation-{slug}"
+        for slug in re.findall(r'<h3><a href="/recommendations/[0-9a-z-]+/([0-9a-z-]+)/">', page)
+    ]
+    assert "escap-gcm-2021-crp-2-recommendation-27f" in listed
+    export = b"".join(client.get("/recommendations/export.csv", query).streaming_content)
+    exported = [row["id"] for row in csv.DictReader(io.StringIO(export.decode("utf-8-sig")))]
+    api = client.get("/api/v1/recommendations/", query).json()
+    assert exported == listed
+    assert [row["id"] for row in api["results"]] == listed
+    assert api["count"] == len(listed)
 
 
 def test_the_search_vector_index_is_used(imported):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consultations.models import Consultation, Review
+from consultations.models import Consultation, GuidingPrinciple, Review
 from recommendations.models import Recommendation
 from tests.factories import (
     make_challenge,
@@ -102,6 +104,88 @@ def test_htmx_requests_get_the_list_region_only(client, imported):
     assert "2 recommendations" in content
     # The full page and the region share the address: caches must tell them apart.
     assert "HX-Request" in response["Vary"]
+
+
+class _FilterForm(HTMLParser):
+    """What a browser submits from the list's filter form as rendered: text and hidden
+    fields, checked boxes and radios, each select's selected option."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._inside = False
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self._inside = attributes.get("id") == "filters"
+        if not self._inside:
+            return
+        if tag == "input" and attributes.get("name"):
+            kind = attributes.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attributes:
+                return
+            self.fields.append((attributes["name"], attributes.get("value", "")))
+        elif tag == "select":
+            self._select = attributes.get("name")
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.fields.append((self._select, attributes.get("value", "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._inside = False
+        elif tag == "select":
+            self._select = None
+
+
+def submitted(response) -> list[tuple[str, str]]:
+    form = _FilterForm()
+    form.feed(text(response))
+    return form.fields
+
+
+def as_query(fields: list[tuple[str, str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name, value in fields:
+        query.appendlist(name, value)
+    return query
+
+
+def test_filters_without_a_control_are_carried_by_the_form(client, imported):
+    # The home page's matrix links to the cross-cutting column with review=…&consultation=none;
+    # conclusion and updated_since have no control on the list.
+    url = "/recommendations/?review=asia-pacific-2020-21&consultation=none&conclusion=true"
+    first = client.get(url + "&updated_since=2000-01-01")
+    fields = submitted(first)
+    assert ("review", "asia-pacific-2020-21") in fields
+    assert ("conclusion", "true") in fields
+    assert ("updated_since", "2000-01-01") in fields
+    assert ("consultation", "none") in fields  # its radio, not a second, hidden field
+    assert [name for name, _value in fields].count("consultation") == 1
+    assert len(result_refs(first)) == 7  # the review's conclusions
+
+    again = client.get("/recommendations/", as_query(fields))
+    assert result_refs(again) == result_refs(first)
+    assert submitted(again) == fields
+
+    # Changing a facet (here covid, as htmx would send the form) keeps the others.
+    changed = as_query(fields)
+    changed.setlist("covid", ["false"])
+    narrowed = client.get("/recommendations/", changed, HTTP_HX_REQUEST="true")
+    assert ("conclusion", "true") in submitted(narrowed)
+    assert set(result_refs(narrowed)) <= set(result_refs(first))
+    everything = client.get("/recommendations/", {"covid": "false", "page_size": 100})
+    assert len(result_refs(narrowed)) < len(result_refs(everything))
+
+
+def test_counts_are_pluralised(client):
+    make_recommendation(consultation=make_consultation(), objectives=[20])
+    content = text(client.get("/recommendations/"))
+    assert '(1<span class="visually-hidden"> result</span>)' in content
+    assert '(0<span class="visually-hidden"> results</span>)' in content
+    assert "Skip the filters to the 1 result<" in content
+    assert "1 results" not in content
 
 
 @pytest.mark.parametrize(
@@ -335,6 +419,9 @@ def _populate(count: int) -> None:
         "/search/?q=governments",
         "/recommendations/export.csv",
         "/challenges/export.json",
+        "/recommendations/export.xlsx",
+        "/good-practices/export.xlsx?objective=7",
+        "/data/",
     ],
 )
 def test_list_pages_run_a_fixed_number_of_queries(client, url):
@@ -344,13 +431,26 @@ def test_list_pages_run_a_fixed_number_of_queries(client, url):
     assert _queries(client, url) == with_one
 
 
-def test_detail_page_runs_a_fixed_number_of_queries(client):
+@pytest.mark.parametrize("kind", LISTS)
+def test_detail_page_runs_a_fixed_number_of_queries(client, kind):
     consultation = make_consultation()
-    recommendation = make_recommendation(consultation=consultation, objectives=[6])
-    url = recommendation.get_absolute_url()
+    make = {
+        "recommendation": make_recommendation,
+        "challenge": make_challenge,
+        "good-practice": make_good_practice,
+    }[kind]
+    item = make(consultation=consultation, objectives=[6], principles=["human-rights"])
+    url = item.get_absolute_url()
     first = _queries(client, url)
     for _ in range(20):
-        challenge = make_challenge(consultation=consultation, objectives=[6])
-        recommendation.challenges.add(challenge)
-        recommendation.objectives.add(*range(1, 5))
+        # Links both ways: a recommendation's challenges and practices, and a challenge's
+        # or a practice's recommendations.
+        if kind == "recommendation":
+            item.challenges.add(make_challenge(consultation=consultation, objectives=[6]))
+            item.good_practices.add(make_good_practice(consultation=consultation))
+        else:
+            links = "challenges" if kind == "challenge" else "good_practices"
+            getattr(make_recommendation(consultation=consultation), links).add(item)
+        item.objectives.add(*range(1, 5))
+    item.guiding_principles.add(*GuidingPrinciple.objects.all())
     assert _queries(client, url) == first
