@@ -58,7 +58,8 @@ api_patterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     # Anything else under /api/ is a JSON 404, not the site's HTML page. Only paths with a
     # trailing slash, so that CommonMiddleware still adds a missing one first.
-    re_path(r"^.*/$", api_not_found),
+    # [\s\S], not ., so that a path with a newline in it is answered here too.
+    re_path(r"^[\s\S]*/$", api_not_found),
 ]
 
 urlpatterns = [

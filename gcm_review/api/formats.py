@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 from gcm_review.api.parameters import FORMAT_PARAMETER
@@ -34,6 +34,25 @@ class CSVRenderer(BaseRenderer):
         renderer_context: dict[str, Any] | None = None,
     ) -> bytes:
         raise RuntimeError("CSV bodies are streamed by the view, never rendered from data.")
+
+
+class HTMLSafeJSONRenderer(JSONRenderer):
+    """DRF's JSON with ``<``, ``>`` and ``&`` written ``\\u003c``, ``\\u003e``, ``\\u0026``.
+
+    Every parser reads the same JSON, but what the API echoes (an unknown parameter's
+    name, a refused value, a content type) never reaches a browser as markup, whatever
+    it makes of the body. The three characters only occur inside JSON strings, where the
+    escapes mean the same.
+    """
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict[str, Any] | None = None,
+    ) -> bytes:
+        body = super().render(data, accepted_media_type, renderer_context)
+        return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
 class ApiContentNegotiation(DefaultContentNegotiation):

@@ -51,7 +51,8 @@ class RecommendationIdField(serializers.SlugRelatedField):
     """A public recommendation by its public id, given as text (not a number or a list)."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
+        # PostgreSQL refuses NUL in the query's parameter (a 500, not "does not exist").
+        if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)
 

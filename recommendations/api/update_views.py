@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
@@ -73,6 +75,12 @@ def json_object(request: Request) -> dict[str, Any]:
     except ParseError as error:
         raise ParseError(
             _("The body is not valid JSON (%(problem)s).") % {"problem": error.detail}
+        ) from None
+    except RequestDataTooBig:
+        # Left to Django, this is its HTML 400 page without a word of explanation.
+        raise ParseError(
+            _("The body is too large: send at most %(size)s bytes.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
         ) from None
     if not isinstance(data, dict):
         raise ValidationError(
