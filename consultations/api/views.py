@@ -31,11 +31,12 @@ from consultations.models import (
     SourceDocument,
     StakeholderGroup,
 )
+from gcm_review.api import examples
 from gcm_review.api.schema import document_reference
 from gcm_review.api.viewsets import NUMBER, ReferenceViewSet
 
 
-@document_reference(Objective, ObjectiveSerializer, example_id=6, number=True)
+@document_reference(Objective, ObjectiveSerializer, examples.OBJECTIVE, number=True)
 class ObjectiveViewSet(ReferenceViewSet):
     """The 23 objectives of the Global Compact."""
 
@@ -46,7 +47,7 @@ class ObjectiveViewSet(ReferenceViewSet):
     not_found_message = _("No objective has this number: use 1 to 23.")
 
 
-@document_reference(Cluster, ClusterSerializer, example_id=2, number=True)
+@document_reference(Cluster, ClusterSerializer, examples.CLUSTER, number=True)
 class ClusterViewSet(ReferenceViewSet):
     """The four review clusters of resolution 73/326."""
 
@@ -57,7 +58,7 @@ class ClusterViewSet(ReferenceViewSet):
     not_found_message = _("No review cluster has this number: use 1 to 4.")
 
 
-@document_reference(GuidingPrinciple, GuidingPrincipleSerializer, example_id="gender-responsive")
+@document_reference(GuidingPrinciple, GuidingPrincipleSerializer, examples.PRINCIPLE)
 class GuidingPrincipleViewSet(ReferenceViewSet):
     """The ten guiding principles of the Compact."""
 
@@ -67,7 +68,7 @@ class GuidingPrincipleViewSet(ReferenceViewSet):
     not_found_message = _("No guiding principle has this id.")
 
 
-@document_reference(StakeholderGroup, StakeholderGroupSerializer, example_id="civil-society")
+@document_reference(StakeholderGroup, StakeholderGroupSerializer, examples.STAKEHOLDER_GROUP)
 class StakeholderGroupViewSet(ReferenceViewSet):
     """The stakeholder groups of paragraph 44 of the Compact."""
 
@@ -77,7 +78,7 @@ class StakeholderGroupViewSet(ReferenceViewSet):
     not_found_message = _("No stakeholder group has this id.")
 
 
-@document_reference(Organization, OrganizationSerializer, example_id="migrant-forum-asia")
+@document_reference(Organization, OrganizationSerializer, examples.ORGANIZATION)
 class OrganizationViewSet(ReferenceViewSet):
     """Co-organizers of consultations and supporting United Nations entities."""
 
@@ -104,7 +105,7 @@ class OrganizationViewSet(ReferenceViewSet):
         return obj
 
 
-@document_reference(Review, ReviewSerializer, example_id="asia-pacific-2020-21")
+@document_reference(Review, ReviewSerializer, examples.REVIEW)
 class ReviewViewSet(ReferenceViewSet):
     """Published regional reviews."""
 
@@ -126,7 +127,7 @@ class ReviewViewSet(ReferenceViewSet):
         )
 
 
-@document_reference(SourceDocument, SourceDocumentSerializer, example_id="escap-gcm-2021-crp-2")
+@document_reference(SourceDocument, SourceDocumentSerializer, examples.SOURCE_DOCUMENT)
 class SourceDocumentViewSet(ReferenceViewSet):
     """The documents records come from, for published reviews."""
 
@@ -140,7 +141,7 @@ class SourceDocumentViewSet(ReferenceViewSet):
         )
 
 
-@document_reference(Consultation, ConsultationSerializer, example_id="asia-pacific-2020-21-1")
+@document_reference(Consultation, ConsultationSerializer, examples.CONSULTATION)
 class ConsultationViewSet(ReferenceViewSet):
     """Published stakeholder consultations, with who organized them and who took part."""
 

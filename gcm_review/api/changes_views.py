@@ -26,12 +26,20 @@ from rest_framework.response import Response
 from gcm_review.api.changes import CHANGE_CHOICES, TYPE_CHOICES, TYPES, WITHDRAWN, Change
 from gcm_review.api.changes import changes_since as compute_changes
 from gcm_review.api.conditional import content_validators
+from gcm_review.api.examples import API, CHANGES, first_page
 from gcm_review.api.parameters import (
     FORMAT_PARAMETER,
     PAGING_PARAMETERS,
     parse_date_time,
 )
-from gcm_review.api.schema import ETAG, IF_NONE_MATCH, RETRY_AFTER, format_parameter, with_errors
+from gcm_review.api.schema import (
+    ETAG,
+    IF_NONE_MATCH,
+    RETRY_AFTER,
+    format_parameter,
+    response_example,
+    with_errors,
+)
 from gcm_review.api.viewsets import StrictGenericViewSet
 
 SINCE, TYPE = "since", "type"
@@ -124,16 +132,10 @@ TYPE_PARAMETER = OpenApiParameter(
                     ChangeSerializer,
                     description=gettext_lazy("One page of changes, oldest first."),
                     examples=[
-                        OpenApiExample(
-                            "Changes",
-                            response_only=True,
-                            value={
-                                "type": "recommendation",
-                                "id": "escap-gcm-2021-crp-2-recommendation-17b",
-                                "change": "withdrawn",
-                                "at": "2025-02-04T16:40:00Z",
-                                "url": None,
-                            },
+                        response_example(
+                            "First page",
+                            first_page(f"{API}/changes/", CHANGES, len(CHANGES)),
+                            200,
                         )
                     ],
                 )

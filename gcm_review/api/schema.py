@@ -1,7 +1,8 @@
 """What drf-spectacular cannot guess: the security scheme, the error responses and their
-bodies, the format and conditional-request parameters, response headers, examples, and
-the accepted values of the slug filters (read from the database at generation time, so
-the schema says exactly what a 400 would refuse)."""
+bodies, the format and conditional-request parameters, response headers, the accepted
+values of the slug filters (read from the database at generation time, so the schema says
+exactly what a 400 would refuse), and the examples of every response, from
+gcm_review/api/examples.py (schema_links.py derives the property examples and links)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.db import DatabaseError
 from django.db.models import Model
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
@@ -23,7 +25,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from gcm_review.api.examples import Sample
 from gcm_review.api.parameters import FORMAT_PARAMETER
+from gcm_review.api.schema_links import complete_examples_and_links
+from gcm_review.api.viewsets import SLUG
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -142,13 +147,22 @@ NOT_MODIFIED = OpenApiResponse(
 # Parameters -----------------------------------------------------------------------------
 
 
-def format_parameter(formats: list[str]) -> OpenApiParameter:
+EXPORT_COLUMNS = _("with the columns of the site's export")
+FIELD_COLUMNS = _(
+    "with a column per field of the JSON: lists joined with “; ”, linked records by their "
+    "`id`, other nested values as JSON"
+)
+
+
+def format_parameter(
+    formats: list[str], *, columns: str | Promise = EXPORT_COLUMNS
+) -> OpenApiParameter:
     description = (
         _(
             "Response format: `json` (default) or `csv`. CSV returns the whole filtered set, "
-            "not one page, with the columns of the site's export. `Accept: text/csv` and a "
-            "`.csv` suffix do the same."
+            "not one page, %(columns)s. `Accept: text/csv` and a `.csv` suffix do the same."
         )
+        % {"columns": columns}
         if "csv" in formats
         else _("Response format: only `json` here.")
     )
@@ -213,6 +227,8 @@ def id_parameter(model: type[Model], example: Any, *, number: bool) -> OpenApiPa
             _("Number of the %(label)s.") if number else _("Id of the %(label)s (its `id` field).")
         )
         % {"label": label},
+        # What the endpoints look up (viewsets.SLUG): a `.` would read as a format suffix.
+        pattern=None if number else f"^{SLUG.pattern}$",
         examples=[OpenApiExample(str(example), value=example)],
     )
 
@@ -227,17 +243,29 @@ def with_errors(responses: dict[Any, Any], *, media: bool) -> dict[Any, Any]:
     return responses
 
 
+def read_examples(sample: Sample, *, many: bool) -> list[OpenApiExample]:
+    """The 200 example of a list (its first page, shortened to the sample) or a record.
+
+    drf-spectacular wraps a list's examples in a page of its own making, with the paging
+    example values of every list: ``schema_links.unwrap_page_examples`` puts this page
+    back."""
+    if many:
+        return [response_example("First page", sample.page(), 200)]
+    return [response_example(str(sample.record["id"]), sample.record, 200)]
+
+
+def csv_body(description: str | Promise) -> OpenApiResponse:
+    return OpenApiResponse(OpenApiTypes.STR, description=description)
+
+
 def document_items(
-    model: type[Model], serializer: type[serializers.Serializer], *, example_id: str
+    model: type[Model], serializer: type[serializers.Serializer], sample: Sample
 ) -> Callable[[type], type]:
     """Schema of an item endpoint: the FilterSet's parameters (from django-filter), paging,
-    ``format`` with CSV, conditional requests, every error."""
+    ``format`` with CSV, conditional requests, every error; ``sample`` is the example."""
     plural = model._meta.verbose_name_plural
     singular = model._meta.verbose_name
-    csv_body = OpenApiResponse(
-        OpenApiTypes.STR,
-        description=_("CSV (UTF-8 with a byte-order mark), one row per record."),
-    )
+    csv = csv_body(_("CSV (UTF-8 with a byte-order mark), one row per record."))
     common = [format_parameter(["json", "csv"]), IF_NONE_MATCH, IF_MODIFIED_SINCE]
     headers = [ETAG, LAST_MODIFIED, RETRY_AFTER]
     return extend_schema_view(
@@ -257,8 +285,9 @@ def document_items(
                         serializer,
                         description=_("One page of %(plural)s, or CSV of them all.")
                         % {"plural": plural},
+                        examples=read_examples(sample, many=True),
                     ),
-                    (200, CSV): csv_body,
+                    (200, CSV): csv,
                 },
                 media=True,
             ),
@@ -268,7 +297,7 @@ def document_items(
             description=_("A published %(singular)s, by its `id`.") % {"singular": singular},
             tags=[str(plural).capitalize()],
             parameters=[
-                id_parameter(model, example_id, number=False),
+                id_parameter(model, sample.record["id"], number=False),
                 *common,
                 *headers,
             ],
@@ -277,8 +306,9 @@ def document_items(
                     (200, JSON): OpenApiResponse(
                         serializer,
                         description=_("The %(singular)s, in JSON or CSV.") % {"singular": singular},
+                        examples=read_examples(sample, many=False),
                     ),
-                    (200, CSV): csv_body,
+                    (200, CSV): csv,
                 },
                 media=True,
             ),
@@ -289,40 +319,55 @@ def document_items(
 def document_reference(
     model: type[Model],
     serializer: type[serializers.Serializer],
+    sample: Sample,
     *,
-    example_id: Any,
     number: bool = False,
     tag: str | None = None,
 ) -> Callable[[type], type]:
+    """Schema of a reference endpoint: paging, ``format`` with CSV (the JSON's fields as
+    columns), an ETag that hashes the body, every error; ``sample`` is the example."""
     plural = model._meta.verbose_name_plural
     singular = model._meta.verbose_name
-    common = [format_parameter(["json"]), IF_NONE_MATCH, ETAG, RETRY_AFTER]
+    common = [format_parameter(["json", "csv"], columns=FIELD_COLUMNS), IF_NONE_MATCH]
+    headers = [ETAG, RETRY_AFTER]
+    csv = csv_body(_("CSV (UTF-8 with a byte-order mark), one row per record."))
     tags = [tag or str(plural).capitalize()]
     return extend_schema_view(
         list=extend_schema(
             summary=_("List %(plural)s") % {"plural": plural},
             tags=tags,
-            parameters=common,
+            parameters=[*common, *headers],
             responses=with_errors(
                 {
-                    200: OpenApiResponse(
-                        serializer, description=_("One page of %(plural)s.") % {"plural": plural}
-                    )
+                    (200, JSON): OpenApiResponse(
+                        serializer,
+                        description=_("One page of %(plural)s, or CSV of them all.")
+                        % {"plural": plural},
+                        examples=read_examples(sample, many=True),
+                    ),
+                    (200, CSV): csv,
                 },
-                media=False,
+                media=True,
             ),
         ),
         retrieve=extend_schema(
             summary=_("One %(singular)s") % {"singular": singular},
             tags=tags,
-            parameters=[id_parameter(model, example_id, number=number), *common],
+            parameters=[
+                id_parameter(model, sample.record["id"], number=number),
+                *common,
+                *headers,
+            ],
             responses=with_errors(
                 {
-                    200: OpenApiResponse(
-                        serializer, description=_("The %(singular)s.") % {"singular": singular}
-                    )
+                    (200, JSON): OpenApiResponse(
+                        serializer,
+                        description=_("The %(singular)s, in JSON or CSV.") % {"singular": singular},
+                        examples=read_examples(sample, many=False),
+                    ),
+                    (200, CSV): csv,
                 },
-                media=False,
+                media=True,
             ),
         ),
     )
@@ -441,4 +486,6 @@ def tighten_query_parameters(
             and "examples" not in parameter
         ):
             parameter["example"] = PARAMETER_EXAMPLES[name]
-    return result
+    # SPECTACULAR_SETTINGS lists this hook, after drf-spectacular's enum hook: the example
+    # and link steps (schema_links.py), which need the enums' components, run from here.
+    return complete_examples_and_links(result)

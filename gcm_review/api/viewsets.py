@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet, ReadOnlyModelViewSet
 
 from gcm_review.api.conditional import content_validators
-from gcm_review.api.formats import is_csv
+from gcm_review.api.formats import HTMLSafeJSONRenderer, is_csv
 from gcm_review.api.parameters import FORMAT_PARAMETER, PAGING_PARAMETERS, check_names
+from gcm_review.api.reference_csv import ReferenceCSVMixin
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,150}", re.ASCII)
 NUMBER = re.compile(r"[0-9]{1,9}", re.ASCII)
@@ -56,6 +57,10 @@ class StrictViewSetMixin:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if isinstance(response, Response) and type(response.accepted_renderer) is JSONRenderer:
+            # Errors echo what the client sent: every JSON body in the spelling no browser
+            # reads as markup.
+            response.accepted_renderer = HTMLSafeJSONRenderer()
         patch_vary_headers(response, ["Accept"])
         # Caches may keep a copy but must revalidate it (a cheap 304): without this,
         # browsers guess a freshness from Last-Modified and serve stale data.
@@ -85,8 +90,8 @@ class PublicReadOnlyViewSet(StrictViewSetMixin, ReadOnlyModelViewSet):
         return obj
 
 
-class ReferenceViewSet(PublicReadOnlyViewSet):
-    """Small vocabularies without timestamps: the ETag is a hash of the body."""
+class ReferenceViewSet(ReferenceCSVMixin, PublicReadOnlyViewSet):
+    """Small vocabularies without timestamps: the ETag is a hash of the body; JSON or CSV."""
 
     def finalize_response(
         self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any

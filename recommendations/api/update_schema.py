@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
+from gcm_review.api import examples
 from gcm_review.api.schema import (
     CSV,
     ETAG,
@@ -23,6 +24,7 @@ from gcm_review.api.schema import (
     LAST_MODIFIED,
     RETRY_AFTER,
     format_parameter,
+    read_examples,
     with_errors,
 )
 from gcm_review.api.write_schema import write_errors
@@ -30,7 +32,7 @@ from recommendations.api.update_input import UpdateChangeSerializer, UpdateInput
 from recommendations.api.update_serializers import SubmittedUpdateSerializer, UpdateSerializer
 
 TAG = "Follow-up updates"
-EXAMPLE_ID = "3f1c2a9e-8d4b-4c7a-9e2f-5b6a7c8d9e0f"
+EXAMPLE_ID = examples.UPDATE_ID
 
 ID_PARAMETER = OpenApiParameter(
     "id",
@@ -40,52 +42,38 @@ ID_PARAMETER = OpenApiParameter(
     examples=[OpenApiExample(EXAMPLE_ID, value=EXAMPLE_ID)],
 )
 
+UPDATE = examples.UPDATE.record
 NEW_UPDATE = {
-    "recommendation": "escap-gcm-2021-crp-2-recommendation-17b",
-    "status": "in_progress",
-    "as_of": "2025-03-31",
-    "description": "The Ministry of Labour adopted a zero-fee recruitment policy for domestic "
-    "workers and set up a complaints hotline.",
-    "scope": "country",
-    "country": "PH",
-    "responsible_body": "Department of Migrant Workers",
-    "evidence": [
-        {
-            "title": "Department Order No. 1, series of 2025",
-            "url": "https://www.example.gov.ph/orders/2025-1",
-        }
-    ],
+    "recommendation": UPDATE["recommendation"]["id"],
+    "status": UPDATE["status"],
+    "as_of": UPDATE["as_of"],
+    "description": UPDATE["description"],
+    "scope": UPDATE["scope"],
+    "country": UPDATE["country"],
+    "responsible_body": UPDATE["responsible_body"],
+    "evidence": UPDATE["evidence"],
 }
-SUBMITTED = {
-    "id": EXAMPLE_ID,
-    "url": f"https://gcm.example.org/api/v1/updates/{EXAMPLE_ID}/",
-    "recommendation": {
-        "id": "escap-gcm-2021-crp-2-recommendation-17b",
-        "reference": "17(b)",
-        "url": "https://gcm.example.org/api/v1/recommendations/"
-        "escap-gcm-2021-crp-2-recommendation-17b/",
-        "html_url": "https://gcm.example.org/recommendations/escap-gcm-2021-crp-2/17b/",
-    },
-    "status": "in_progress",
-    "status_label": "In progress",
-    "as_of": "2025-03-31",
-    "description": NEW_UPDATE["description"],
-    "scope": "country",
-    "country": "PH",
-    "country_name": "Philippines",
-    "reported_by": {
-        "id": "migrant-forum-asia",
-        "name": "Migrant Forum Asia",
-        "url": "https://gcm.example.org/api/v1/organizations/migrant-forum-asia/",
-    },
-    "responsible_body": "Department of Migrant Workers",
-    "evidence": NEW_UPDATE["evidence"],
-    "html_url": "https://gcm.example.org/recommendations/escap-gcm-2021-crp-2/17b/"
-    f"#update-{EXAMPLE_ID}",
-    "created_at": "2025-04-02T08:15:00Z",
-    "updated_at": "2025-04-02T08:15:00Z",
+# Secretariat staff may report on behalf of an organization; a regional update has no country.
+REGIONAL_UPDATE = {
+    "recommendation": "escap-gcm-2021-crp-2-recommendation-17e",
+    "status": "planned",
+    "as_of": "2025-02-14",
+    "description": "Governments of the region agreed to draft common guidelines on the "
+    "regulation of recruitment agencies.",
+    "scope": "regional",
+    "country": None,
+    "reported_by": "migrant-forum-asia",
+    "responsible_body": "",
+    "evidence": [],
+}
+CORRECTION = {
+    **NEW_UPDATE,
+    "status": "partially_implemented",
+    "as_of": "2025-03-15",
+    "reported_by": "migrant-forum-asia",
     "publication_state": "in_review",
 }
+SUBMITTED = {**UPDATE, "publication_state": "in_review"}
 
 OTHER_ORGANIZATION = (
     "Another organization",
@@ -120,7 +108,9 @@ def document_updates(view: type) -> type:
             responses=with_errors(
                 {
                     (200, JSON): OpenApiResponse(
-                        UpdateSerializer, description=_("One page of updates, or CSV of them all.")
+                        UpdateSerializer,
+                        description=_("One page of updates, or CSV of them all."),
+                        examples=read_examples(examples.UPDATE, many=True),
                     ),
                     (200, CSV): csv_body,
                 },
@@ -135,7 +125,9 @@ def document_updates(view: type) -> type:
             responses=with_errors(
                 {
                     (200, JSON): OpenApiResponse(
-                        UpdateSerializer, description=_("The update, in JSON or CSV.")
+                        UpdateSerializer,
+                        description=_("The update, in JSON or CSV."),
+                        examples=read_examples(examples.UPDATE, many=False),
                     ),
                     (200, CSV): csv_body,
                 },
@@ -153,7 +145,14 @@ def document_updates(view: type) -> type:
             tags=[TAG],
             parameters=[format_parameter(["json"])],
             request=UpdateInputSerializer,
-            examples=[OpenApiExample("A country update", value=NEW_UPDATE, request_only=True)],
+            examples=[
+                OpenApiExample("A country update", value=NEW_UPDATE, request_only=True),
+                OpenApiExample(
+                    "A regional update, for an organization (secretariat)",
+                    value=REGIONAL_UPDATE,
+                    request_only=True,
+                ),
+            ],
             responses={
                 201: OpenApiResponse(
                     SubmittedUpdateSerializer,
@@ -188,6 +187,11 @@ def document_updates(view: type) -> type:
                 OpenApiExample(
                     "Correct the date",
                     value={"as_of": "2025-03-15"},
+                    request_only=True,
+                ),
+                OpenApiExample(
+                    "Correct every field and submit for review",
+                    value=CORRECTION,
                     request_only=True,
                 ),
             ],

@@ -16,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gcm_review.api import examples
 from gcm_review.api.conditional import Validators, item_validators
 from gcm_review.api.formats import CSVRenderer, is_csv
 from gcm_review.api.parameters import normalized_date_time
@@ -34,6 +35,7 @@ from recommendations.filters import (
     GoodPracticeFilterSet,
     ItemFilterSet,
     RecommendationFilterSet,
+    with_spelling_fallback,
 )
 from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation, Update
 
@@ -74,6 +76,9 @@ class ItemFilterBackend(DjangoFilterBackend):
                 if 0 < len(values) <= MAX_LISTED_CHOICES:
                     errors[name].append(_("Accepted: %(values)s.") % {"values": ", ".join(values)})
             raise ValidationError(errors)
+        if isinstance(filterset, ItemFilterSet):
+            # The site's list falls back to close spellings: the API returns its rows.
+            filterset = with_spelling_fallback(filterset)
         return filterset.qs
 
 
@@ -131,11 +136,7 @@ class ItemViewSet(PublicReadOnlyViewSet):
         return validators.apply(Response(self.get_serializer(queryset.get()).data))
 
 
-@document_items(
-    Recommendation,
-    RecommendationSerializer,
-    example_id="escap-gcm-2021-crp-2-recommendation-17b",
-)
+@document_items(Recommendation, RecommendationSerializer, examples.RECOMMENDATION)
 class RecommendationViewSet(ItemViewSet):
     """Published recommendations, with the filters of the site's list; JSON or CSV."""
 
@@ -159,7 +160,7 @@ class RecommendationViewSet(ItemViewSet):
         )
 
 
-@document_items(Challenge, ChallengeSerializer, example_id="escap-gcm-2021-crp-2-challenge-15e")
+@document_items(Challenge, ChallengeSerializer, examples.CHALLENGE)
 class ChallengeViewSet(ItemViewSet):
     """Published challenges, with the filters of the site's list; JSON or CSV."""
 
@@ -169,9 +170,7 @@ class ChallengeViewSet(ItemViewSet):
     not_found_message = gettext_lazy("No published challenge has this id.")
 
 
-@document_items(
-    GoodPractice, GoodPracticeSerializer, example_id="escap-gcm-2021-crp-2-practice-16b"
-)
+@document_items(GoodPractice, GoodPracticeSerializer, examples.GOOD_PRACTICE)
 class GoodPracticeViewSet(ItemViewSet):
     """Published good practices, with the filters of the site's list; JSON or CSV."""
 
@@ -181,7 +180,7 @@ class GoodPracticeViewSet(ItemViewSet):
     not_found_message = gettext_lazy("No published good practice has this id.")
 
 
-@document_reference(Actor, AddresseeSerializer, example_id="governments-destination")
+@document_reference(Actor, AddresseeSerializer, examples.ADDRESSEE)
 class AddresseeViewSet(ReferenceViewSet):
     """Whom recommendations are addressed to."""
 

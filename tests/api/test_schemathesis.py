@@ -2,7 +2,13 @@
 
 schemathesis draws requests from the schema (its examples, then boundary and negative
 cases, then random ones) and checks every response: no server error, status, content type,
-headers and body as documented, valid input accepted, invalid input refused.
+headers and body as documented, valid input accepted, invalid input refused. Negative
+cases (wrong types, values out of range, unknown parameters) are drawn in the coverage and
+fuzzing phases alike: the API must refuse each with a documented 4xx.
+
+The stateful phase follows the schema's links (gcm_review/api/schema_links.py): from a list to
+its first record, from a record to the records it names. It checks that the ids one
+endpoint gives are the ids the others accept, which no single call can show.
 
 Every operation runs without a key, as most clients do: the write operations must then
 answer 401, as documented. The write operations run again with a partner focal point's
@@ -22,7 +28,9 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
+from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from consultations.publication import PublicationState
 from recommendations.models import Recommendation, UpdateScope
@@ -52,7 +60,10 @@ def api_schema() -> Iterator[schemathesis.BaseSchema]:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+        loaded = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+        # Said rather than left to the default: positive and negative cases.
+        loaded.config.generation.update(modes=list(GenerationMode))
+        yield loaded
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -91,3 +102,36 @@ def test_write_operations_with_a_key_answer_only_as_documented(case, focal_point
         headers={"Authorization": f"Api-Key {focal_point_key}"},
         excluded_checks=[positive_data_acceptance],
     )
+
+
+def test_negative_cases_are_drawn_in_every_phase(api_schema):
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+        for phase in ("coverage", "fuzzing"):
+            modes = api_schema.config.generation_for(operation=operation, phase=phase).modes
+            assert GenerationMode.NEGATIVE in modes, (operation.label, phase)
+
+
+def test_linked_operations_agree_on_their_ids(api_schema):
+    """Lists to their records, records to what they name: every step answers as documented,
+    and a record whose id another answer gave is found (never a 404)."""
+    linked_statuses: list[int] = []
+
+    class Linked(api_schema.as_state_machine()):
+        def step(self, input: StepInput) -> StepOutput:
+            output = super().step(input)
+            if ("path", "id") in input.applied_parameters:
+                linked_statuses.append(output.response.status_code)
+                assert output.response.status_code != 404, input.case.as_curl_command()
+            return output
+
+    Linked.run(
+        settings=settings(
+            # Scenarios of up to 5 calls: about 15 s on SQLite.
+            max_examples=40,
+            stateful_step_count=5,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert 200 in linked_statuses
