@@ -353,16 +353,24 @@ class ItemFilterSet(django_filters.FilterSet):
             ],
         )
 
-    @staticmethod
     def _vocabulary_choices(
-        spec: FacetSpec, matching: QuerySet
+        self, spec: FacetSpec, matching: QuerySet
     ) -> list[tuple[str, str, int]] | None:
         """The vocabulary's rows, each with the number of matching items that take its
-        value, in one query (a correlated count per row). None when the vocabulary is
-        empty but the facet has a choice for items without a value: that count rides on
-        the vocabulary's rows, and a facet of that one choice would only repeat the total."""
+        value, in one query. None when the vocabulary is empty but the facet has a choice
+        for items without a value: that count rides on the vocabulary's rows, and a facet
+        of that one choice would only repeat the total.
+
+        The vocabulary is joined to the items once and grouped, counting only the items
+        in the (uncorrelated) set of matches, which the database computes once: a count
+        per row as a correlated subquery re-ran the whole filter for each of the 23
+        objectives, seconds at 200,000 recommendations.
+        """
+        items = _reverse_path(self.queryset.model, spec.field)
         rows = spec.vocabulary().annotate(
-            facet_count=_count(matching.filter(**{spec.field: OuterRef(spec.key)}))
+            facet_count=Count(
+                items, distinct=True, filter=Q(**{f"{items}__in": matching.values("pk")})
+            )
         )
         if spec.null_choice is not None:
             rows = rows.annotate(
@@ -378,6 +386,17 @@ class ItemFilterSet(django_filters.FilterSet):
             value, label = spec.null_choice
             choices.append((value, str(label), rows[0].facet_null_count))
         return choices
+
+
+def _reverse_path(model: type, field_path: str) -> str:
+    """The lookup from the vocabulary back to ``model``: for the item path
+    ``consultation__cluster__number``, the cluster's ``consultations__recommendations``."""
+    hops = []
+    for name in field_path.split("__")[:-1]:
+        field = model._meta.get_field(name)
+        hops.append(field.related_query_name())
+        model = field.related_model
+    return "__".join(reversed(hops))
 
 
 def _count(queryset: QuerySet) -> Coalesce:
