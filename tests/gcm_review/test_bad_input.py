@@ -928,7 +928,9 @@ def test_stored_text_is_rendered_escaped_everywhere(alice_client):
         f"/recommendations/{only_ours}",
         f"/challenges/{only_ours}",
         f"/good-practices/{only_ours}",
-        "/search/?q=alert",
+        # A word beside the stored tag, not in it: on PostgreSQL the matched word is
+        # highlighted, which would split the escaped tag around a <mark>.
+        "/search/?q=bilateral",
         "/consultations/",
         consultation.get_absolute_url(),
         "/objectives/6/",
