@@ -300,28 +300,6 @@ def test_dry_run_writes_nothing(db):
     assert "Records would be created:" in output
 
 
-def test_a_corrected_source_updates_records_in_place(imported, tmp_path):
-    original = Recommendation.objects.get(reference="17(b)")
-    corrected = REPORT.replace(
-        "(b) There was a need to address the vulnerabilities created by high recruitment fees",
-        "(b) There was a need to address the vulnerabilities caused by high recruitment fees",
-    )
-    assert corrected != REPORT
-    folder = tmp_path / "report"
-    folder.mkdir()
-    (folder / "report.md").write_text(corrected, encoding="utf-8")
-    (folder / "curation.toml").write_text(
-        (DEFAULT_REPORT / "curation.toml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    output = run_import(str(folder))
-    updated = Recommendation.objects.get(reference="17(b)")
-    assert updated.pk == original.pk
-    assert updated.public_id == original.public_id
-    assert "caused by high recruitment fees" in updated.text
-    assert "~ recommendation 17(b): text" in output
-    assert "created: 0, updated: 1," in output
-
-
 def _corrected_report_folder(tmp_path: Path) -> Path:
     corrected = REPORT.replace(
         "(b) There was a need to address the vulnerabilities created by high recruitment fees",
@@ -335,6 +313,17 @@ def _corrected_report_folder(tmp_path: Path) -> Path:
         (DEFAULT_REPORT / "curation.toml").read_text(encoding="utf-8"), encoding="utf-8"
     )
     return folder
+
+
+def test_a_corrected_source_updates_records_in_place(imported, tmp_path):
+    original = Recommendation.objects.get(reference="17(b)")
+    output = run_import(str(_corrected_report_folder(tmp_path)))
+    updated = Recommendation.objects.get(reference="17(b)")
+    assert updated.pk == original.pk
+    assert updated.public_id == original.public_id
+    assert "caused by high recruitment fees" in updated.text
+    assert "~ recommendation 17(b): text" in output
+    assert "created: 0, updated: 1," in output
 
 
 def test_dry_run_of_a_correction_reports_the_change_and_writes_nothing(imported, tmp_path):
