@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 
 from recommendations.filters import NON_FILTER_PARAMETERS, RecommendationFilterSet
 
 KEY_PLACEHOLDER = "YOUR-API-KEY"
 
 
+@csrf_exempt  # It writes nothing: a write to a wrong address is a JSON 404, not a CSRF page.
 def api_not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {

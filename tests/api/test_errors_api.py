@@ -4,6 +4,7 @@ silently ignored filter."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.usefixtures("data")
 
@@ -140,6 +141,13 @@ def test_unknown_addresses_under_api_are_json_404s(client):
     assert response.status_code == 404
     assert response.json()["detail"].startswith("There is no endpoint at this address.")
     assert client.get("/api/v1/recommendations/a/b/").status_code == 404
+    # A write to a wrong address, without a CSRF token as API clients send it (found by
+    # schemathesis: PATCH /api/v1/updates/.K%3FZ.Z/ got Django's HTML CSRF page).
+    strict = Client(enforce_csrf_checks=True)
+    for method in ("post", "patch", "put", "delete"):
+        wrong = getattr(strict, method)("/api/v1/updates/.x/", "{}", "application/json")
+        assert wrong.status_code == 404, method
+        assert wrong.json()["detail"].startswith("There is no endpoint at this address.")
     # A newline in the path (found by schemathesis) is still the API's JSON 404.
     newline = client.get("/api/v1/consultations/x.%0A/")
     assert newline.status_code == 404
