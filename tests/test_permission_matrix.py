@@ -20,7 +20,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -31,6 +30,7 @@ from consultations.api.organizations import all_organization_slugs
 from consultations.publication import PublicationState
 from gcm_review import workflow
 from recommendations.models import Recommendation, Update
+from tests.admin_forms import admin_form_fields
 from tests.api.personas import PERSONAS, admin_client, api_client, make_user
 from tests.factories import make_consultation, make_organization, make_recommendation, make_update
 
@@ -143,65 +143,9 @@ def world(request) -> World:
 # Posting admin forms as they are rendered ----------------------------------------
 
 
-class FormReader(HTMLParser):
-    """The fields of the admin's change form, with the values it shows."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: dict[str, list[str]] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-        self._in_form = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        name = attributes.get("name")
-        if tag == "form" and (attributes.get("id") or "").endswith("_form"):
-            self._in_form = True
-        if not self._in_form:
-            return
-        if tag == "input" and name:
-            kind = attributes.get("type", "text")
-            if kind in ("submit", "button", "file"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in attributes:
-                self.fields.setdefault(name, [])
-                return
-            self.fields.setdefault(name, []).append(attributes.get("value") or "")
-        elif tag == "select" and name:
-            self._select = name
-            self.fields.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attributes:
-            self.fields[self._select].append(attributes.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields[name] = [""]
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "form":
-            self._in_form = False
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self.fields[self._textarea][0] += data
-
-
 def rendered_form(url: str) -> dict[str, list[str]]:
     """The form at ``url`` as an administrator sees it (every field editable)."""
-    client = admin_client(_administrator())
-    response = client.get(url)
-    assert response.status_code == 200, url
-    reader = FormReader()
-    reader.feed(response.content.decode())
-    # A textarea's first newline is markup, not content.
-    return {
-        name: [value.removeprefix("\n") for value in values]
-        for name, values in reader.fields.items()
-    }
+    return admin_form_fields(admin_client(_administrator()), url)
 
 
 def _administrator() -> Any:

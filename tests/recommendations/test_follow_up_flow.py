@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from consultations.publication import PublicationState
 from recommendations.models import Recommendation, Update
+from tests.admin_forms import admin_form_fields
 from tests.api.conftest import ID_17B
 from tests.api.personas import admin_client, api_client, make_user
 from tests.factories import make_organization
-from tests.test_permission_matrix import FormReader
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +37,6 @@ def flow(imported):
     cache.clear()
 
 
-def rendered(client, url: str) -> dict[str, list[str]]:
-    """The admin form at ``url`` as this client sees it."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    reader = FormReader()
-    reader.feed(response.content.decode())
-    return {
-        name: [value.removeprefix("\n") for value in values]
-        for name, values in reader.fields.items()
-    }
-
-
 def public_page(client, recommendation: Recommendation) -> str:
     response = client.get(recommendation.get_absolute_url())
     assert response.status_code == 200
@@ -64,7 +52,7 @@ def test_a_focal_point_submits_a_reviewer_publishes_the_public_sees_it(client, f
 
     # The focal point adds an update in the admin, with evidence, and submits it.
     add_url = reverse("admin:recommendations_update_add")
-    form = rendered(focal_admin, add_url)
+    form = admin_form_fields(focal_admin, add_url)
     assert form["reported_by"] == [str(network.pk)]  # their organization, preselected
     response = focal_admin.post(
         add_url,

@@ -14,8 +14,8 @@ from django.urls import reverse
 from consultations.models import GuidingPrinciple, Objective
 from recommendations.history import follow_up_change_log, public_change_log
 from recommendations.models import EvidenceLink, Recommendation
+from tests.admin_forms import admin_form_fields
 from tests.factories import make_consultation, make_recommendation, make_update
-from tests.test_permission_matrix import FormReader
 
 pytestmark = pytest.mark.django_db
 
@@ -120,19 +120,6 @@ def test_bulk_publication_records_each_record(alice_client, alice):
         assert latest(draft).history_user == alice
 
 
-def rendered(client, url: str) -> dict[str, list[str]]:
-    """The form at ``url`` as this client sees it: what a browser would post back."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    reader = FormReader()
-    reader.feed(response.content.decode())
-    # A textarea's first newline is markup, not content.
-    return {
-        name: [value.removeprefix("\n") for value in values]
-        for name, values in reader.fields.items()
-    }
-
-
 def test_staff_see_the_history_and_restore_an_earlier_version(alice_client, recommendation):
     original = latest(recommendation)
     objective_6, objective_20 = Objective.objects.get(number=6), Objective.objects.get(number=20)
@@ -160,7 +147,7 @@ def test_staff_see_the_history_and_restore_an_earlier_version(alice_client, reco
         args=[recommendation.pk, original.history_id],
     )
     # The form shows the version: its text and its tags, not today's.
-    fields = rendered(alice_client, restore_url)
+    fields = admin_form_fields(alice_client, restore_url)
     assert fields["text"] == ["Original text."]
     assert fields["objectives"] == [str(objective_6.pk)]
     assert fields["guiding_principles"] == []
@@ -198,7 +185,7 @@ def test_restoring_an_update_brings_its_evidence_back(alice_client, alice):
         "Restoring this version also brings back its evidence links as they were: "
         "Central bank circular."
     ) in page
-    response = alice_client.post(restore_url, rendered(alice_client, restore_url))
+    response = alice_client.post(restore_url, admin_form_fields(alice_client, restore_url))
     assert response.status_code == 302
     update.refresh_from_db()
     assert update.description == "Fees were capped."
