@@ -146,6 +146,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Item indexes carry the id as a covering column for PostgreSQL's index-only scans;
+# SQLite ignores it, and needs it not: its index entries always hold the row id.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # --- Cache ------------------------------------------------------------------
 # CACHE_URL=redis://host:6379/0 shares the cache (and API throttle counters)
@@ -165,6 +168,10 @@ else:
     raise ImproperlyConfigured(
         f"CACHE_URL={CACHE_URL!r} is not supported: use redis://host:6379/0 or leave it unset."
     )
+
+# Counts and facet counts of lists, kept under the data version (recommendations/cache.py):
+# a write changes the version, so no entry outlives the data it counted. 0 switches it off.
+DATA_CACHE_SECONDS = env_int("DATA_CACHE_SECONDS", 3600)
 
 # --- Passwords and sessions -------------------------------------------------
 

@@ -11,7 +11,12 @@ class RecommendationsConfig(AppConfig):
 
         from gcm_review import logs
         from gcm_review.workflow import ensure_roles
+        from recommendations import triggers
 
         logs.connect()
         # After this app's migrations, when the permissions of both apps exist.
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="gcm_review.ensure_roles")
+        # Again after every migrate: on SQLite, altering a table rebuilds it without them.
+        post_migrate.connect(
+            triggers.install_after_migrate, sender=self, dispatch_uid="recommendations.triggers"
+        )

@@ -40,6 +40,7 @@ from consultations.models import (
     SourceDocument,
 )
 from consultations.publication import PublicationState
+from recommendations import triggers
 from recommendations.models import (
     Actor,
     Challenge,
@@ -406,7 +407,10 @@ def generate(plan: Plan, *, progress: Callable[[str], None] = lambda message: No
     progress("tags and links")
 
     # Follow-up updates -------------------------------------------------------------------
-    _updates(plan, items["recommendation"], organizations, chain, rng, report, progress)
+    # The recommendations' overall status is computed once, after the last update, not
+    # rewritten at every one of them.
+    with triggers.suspended_status():
+        _updates(plan, items["recommendation"], organizations, chain, rng, report, progress)
     return report
 
 

@@ -1,5 +1,6 @@
 """Models of the recommendations app: the items of a report and their follow-up."""
 
+from recommendations.models.data_version import DataVersion, Version, data_version
 from recommendations.models.follow_up import (
     NO_UPDATE,
     NO_UPDATE_LABEL,
@@ -32,6 +33,7 @@ __all__ = [
     "NO_UPDATE_LABEL",
     "Actor",
     "Challenge",
+    "DataVersion",
     "DerivedStatus",
     "EvidenceLink",
     "FollowUpStatus",
@@ -42,7 +44,9 @@ __all__ = [
     "RecommendationQuerySet",
     "Update",
     "UpdateScope",
+    "Version",
     "attach_headlines",
+    "data_version",
     "derive_status",
     "search_words",
     "stale_before",

@@ -28,7 +28,6 @@ from consultations.publication import (
     Publishable,
     PublishableQuerySet,
     TimeStamped,
-    visibility_q,
 )
 
 
@@ -76,12 +75,7 @@ class UpdateQuerySet(PublishableQuerySet):
     def public(self) -> UpdateQuerySet:
         """Published updates of public recommendations."""
         return self.filter(
-            Q(publication_state=PublicationState.PUBLISHED)
-            & visibility_q(
-                own="recommendation",
-                review="source_document__review",
-                consultation="consultation",
-            )
+            publication_state=PublicationState.PUBLISHED, recommendation__visible=True
         )
 
     def latest_first(self) -> UpdateQuerySet:

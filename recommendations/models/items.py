@@ -73,6 +73,11 @@ class ItemQuerySet(PublishableQuerySet):
     review_path = "source_document__review"
     consultation_path = "consultation"
 
+    def public(self) -> ItemQuerySet:
+        """Records the public may see: the rule of ``PublishableQuerySet.public()``, which the
+        database applies once per change into ``visible`` (recommendations/triggers.py)."""
+        return self.filter(visible=True)
+
     def in_document_order(self) -> ItemQuerySet:
         return self.order_by("source_document_id", "reference_sort_key")
 
@@ -177,14 +182,23 @@ def attach_headlines(items: list[Item], query: str) -> None:
 class RecommendationQuerySet(ItemQuerySet):
     def with_status(self, *, country: str | None = None) -> RecommendationQuerySet:
         """Annotate ``current_status`` (NO_UPDATE when there is no published update) and
-        ``status_as_of`` from the latest published update, overall or for one country."""
+        ``status_as_of`` from the latest published update, overall or for one country.
+
+        Overall, they are the columns the database keeps (``overall_status``); for one
+        country, a subquery per row."""
         from recommendations.models.follow_up import NO_UPDATE, Update, UpdateScope
 
+        if not country:
+            return self.annotate(
+                current_status=models.F("overall_status"),
+                status_as_of=models.F("overall_status_as_of"),
+            )
         latest = Update.objects.filter(
-            recommendation=models.OuterRef("pk"), publication_state=PublicationState.PUBLISHED
+            recommendation=models.OuterRef("pk"),
+            publication_state=PublicationState.PUBLISHED,
+            scope=UpdateScope.COUNTRY,
+            country=country,
         ).order_by("-as_of", "-created_at", "-pk")
-        if country:
-            latest = latest.filter(scope=UpdateScope.COUNTRY, country=country)
         return self.annotate(
             current_status=Coalesce(
                 models.Subquery(latest.values("status")[:1]), models.Value(NO_UPDATE)
@@ -214,9 +228,33 @@ class RecommendationQuerySet(ItemQuerySet):
         )
 
 
+class ItemManager(models.Manager):
+    """Items without their search vector: the database reads it, Python never does, and
+    at several kilobytes a row it would double what every list fetches."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("search_vector")
+
+
 def search_words(query: str) -> list[str]:
     """The words of a query, as the SQLite search and the highlighter use them."""
     return [word for word in re.findall(r"\w+", query.lower()) if len(word) > 1][:20]
+
+
+# Kept by the database, not by people: history would only record its echoes.
+DERIVED_FIELDS = ["search_vector", "visible"]
+# What counts and facets read of an item: with these in an index of the visible rows,
+# PostgreSQL counts from the index alone, never visiting the wide rows (text, vector).
+FACET_COLUMNS = ["covid_related", "consultation", "source_document"]
+
+
+def facet_index(*extra: str) -> models.Index:
+    return models.Index(
+        fields=["id"],
+        include=[*FACET_COLUMNS, *extra],
+        name="%(class)s_public_facets",
+        condition=Q(visible=True),
+    )
 
 
 class Item(Publishable, TimeStamped):
@@ -269,8 +307,18 @@ class Item(Publishable, TimeStamped):
         default=False,
         help_text=_("About the COVID-19 pandemic and its consequences for migrants."),
     )
+    # The visibility rule, kept by the database (recommendations/triggers.py): every public
+    # list filters on this one indexed column instead of joining the review and consultation.
+    visible = models.BooleanField(
+        _("visible to the public"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Set by the database: published, with its consultation (if any) and review published."
+        ),
+    )
 
-    objects = ItemQuerySet.as_manager()
+    objects = ItemManager.from_queryset(ItemQuerySet)()
 
     class Meta:
         abstract = True
@@ -302,6 +350,18 @@ class Item(Publishable, TimeStamped):
         indexes = [
             models.Index(
                 fields=["source_document", "reference_sort_key"], name="%(class)s_doc_order"
+            ),
+            # Public lists in document order and their deep pages, counts of what the public
+            # sees, semi-joins with the tag tables: the index holds only the visible rows,
+            # in list order, with their ids (on PostgreSQL; SQLite's indexes always have them).
+            models.Index(
+                fields=["source_document", "reference_sort_key"],
+                include=["id"],
+                name="%(class)s_public_order",
+                condition=Q(visible=True),
+            ),
+            models.Index(
+                fields=["updated_at"], name="%(class)s_public_updated", condition=Q(visible=True)
             ),
         ]
 
@@ -374,13 +434,14 @@ class Challenge(Item):
     )
 
     history = HistoricalRecords(
-        m2m_fields=[objectives, guiding_principles], excluded_fields=["search_vector"]
+        m2m_fields=[objectives, guiding_principles], excluded_fields=DERIVED_FIELDS
     )
 
     class Meta(Item.Meta):
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         permissions = [("publish_challenge", _("Can publish and unpublish challenges"))]
+        indexes = [*Item.Meta.indexes, facet_index()]
 
 
 class GoodPractice(Item):
@@ -413,13 +474,14 @@ class GoodPractice(Item):
     )
 
     history = HistoricalRecords(
-        m2m_fields=[objectives, guiding_principles], excluded_fields=["search_vector"]
+        m2m_fields=[objectives, guiding_principles], excluded_fields=DERIVED_FIELDS
     )
 
     class Meta(Item.Meta):
         verbose_name = _("good practice")
         verbose_name_plural = _("good practices")
         permissions = [("publish_goodpractice", _("Can publish and unpublish good practices"))]
+        indexes = [*Item.Meta.indexes, facet_index()]
 
 
 class Recommendation(Item):
@@ -480,7 +542,23 @@ class Recommendation(Item):
         help_text=_("Good practices that show the way for this recommendation."),
     )
 
-    objects = RecommendationQuerySet.as_manager()
+    # The overall follow-up status, kept by the database from the published updates
+    # (recommendations/triggers.py), so that lists, filters and facets read a column.
+    overall_status = models.CharField(
+        _("overall follow-up status"),
+        max_length=32,
+        default="none",
+        editable=False,
+        help_text=_("Set by the database from the latest published follow-up update."),
+    )
+    overall_status_as_of = models.DateField(
+        _("overall status as of"),
+        null=True,
+        editable=False,
+        help_text=_("Set by the database: the date of the latest published follow-up update."),
+    )
+
+    objects = ItemManager.from_queryset(RecommendationQuerySet)()
 
     @property
     def list_status(self) -> Any:
@@ -500,13 +578,17 @@ class Recommendation(Item):
 
     history = HistoricalRecords(
         m2m_fields=[objectives, guiding_principles, addressed_to, challenges, good_practices],
-        excluded_fields=["search_vector"],
+        excluded_fields=[*DERIVED_FIELDS, "overall_status", "overall_status_as_of"],
     )
 
     class Meta(Item.Meta):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         permissions = [("publish_recommendation", _("Can publish and unpublish recommendations"))]
+        indexes = [
+            *Item.Meta.indexes,
+            facet_index("is_conclusion", "overall_status", "overall_status_as_of"),
+        ]
         constraints = [
             *Item.Meta.constraints,
             models.CheckConstraint(

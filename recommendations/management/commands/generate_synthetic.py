@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import connection, transaction
 
 from recommendations.synthetic import Plan, analyze, delete_content, generate, has_content
 
@@ -44,16 +44,17 @@ class Command(BaseCommand):
             updates=options["updates"] if options["updates"] is not None else count * 5 // 2,
             seed=options["seed"],
         )
-        if has_content():
-            if not options["force"]:
-                raise CommandError(
-                    f"The database {connection.settings_dict['NAME']} already holds reviews, "
-                    "documents, items or updates. Use an empty database, or --force to delete "
-                    "them first."
-                )
-            delete_content()
+        if has_content() and not options["force"]:
+            raise CommandError(
+                f"The database {connection.settings_dict['NAME']} already holds reviews, "
+                "documents, items or updates. Use an empty database, or --force to delete "
+                "them first."
+            )
         started = time.monotonic()
-        report = generate(plan, progress=lambda message: self.stdout.write(f"  {message}"))
+        # One transaction: if generating fails, what --force was to delete is still there.
+        with transaction.atomic():
+            delete_content()
+            report = generate(plan, progress=lambda message: self.stdout.write(f"  {message}"))
         analyze()
         elapsed = time.monotonic() - started
         self.stdout.write(
