@@ -28,8 +28,10 @@ from typing import Any
 
 import django_filters
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import Country
@@ -44,6 +46,7 @@ from consultations.models import (
     Review,
 )
 from consultations.publication import PublicationState
+from recommendations.cache import cached
 from recommendations.models import (
     NO_UPDATE,
     NO_UPDATE_LABEL,
@@ -59,6 +62,8 @@ from recommendations.models import (
 )
 
 MAX_QUERY_LENGTH = 300
+# The consultation facet lists the consultations with the most results, at most this many.
+CONSULTATION_CHOICES = 20
 BOOLEAN_CHOICES = [("true", _("Yes")), ("false", _("No"))]
 ORDERING = {
     # Documents in the order they were entered, then paragraphs in document order: the
@@ -241,12 +246,41 @@ class ItemFilterSet(django_filters.FilterSet):
     def facets(self) -> list[Facet]:
         """For each facet, how many results each choice gives under the other filters.
 
-        One query per facet, whatever the number of choices: a vocabulary's rows come
-        with their counts, a fixed vocabulary is one grouped count.
+        One grouped count per facet, whatever the number of choices, plus one query for
+        the labels of a vocabulary; kept under the data version (recommendations/cache.py),
+        so that the pages of one filter, and every filter that leaves a facet's base alone,
+        count once per change of the data.
         """
         if not self.is_valid():
             return []
+        return cached("facets", self.cache_key(), self._compute_facets)
+
+    def _compute_facets(self) -> list[Facet]:
         return [facet for facet in (self._facet(spec) for spec in self.facet_specs()) if facet]
+
+    @cached_property
+    def count(self) -> int:
+        """How many records match, kept under the data version like the facets."""
+        return cached("count", self.cache_key(), self.qs.count)
+
+    def cache_key(self) -> tuple:
+        """What the count and facets depend on besides the data: the kind, the filters and
+        their values as given (paging and sort order left out), the spelling fallback, the
+        language of the labels and the date (a status turns stale with the calendar)."""
+        values = []
+        if hasattr(self.data, "getlist"):
+            values = [
+                (name, tuple(value.strip() for value in self.data.getlist(name)))
+                for name in sorted(self.filters)
+                if name != "ordering" and self.data.getlist(name)
+            ]
+        return (
+            self.queryset.model._meta.label,
+            tuple(values),
+            self.fuzzy,
+            get_language(),
+            timezone.localdate().isoformat(),
+        )
 
     def uncontrolled_values(self, facets: Iterable[Facet]) -> list[tuple[str, str]]:
         """The bound filter values that the list form has no control for (a filter with
@@ -298,6 +332,9 @@ class ItemFilterSet(django_filters.FilterSet):
                 vocabulary=lambda: Consultation.objects.public().select_related("review"),
                 choice_label=lambda c: f"{c.sequence}. {c.title} ({c.review})",
                 null_choice=("none", _("Cross-cutting (no single consultation)")),
+                # Every review brings a few more: beyond a handful the list is unreadable.
+                hide_empty=True,
+                limit=CONSULTATION_CHOICES,
             ),
             FacetSpec(
                 "principle",
@@ -316,101 +353,89 @@ class ItemFilterSet(django_filters.FilterSet):
         ]
 
     def _facet(self, spec: FacetSpec) -> Facet | None:
-        others = self._filtered(self.queryset, without=spec.parameter)
-        matching = self.queryset.model.objects.filter(pk__in=others.order_by().values("pk"))
+        # The list's own queryset under every filter but this facet's, without what only a
+        # page needs (joins, prefetches, order): grouped directly, not through a subquery.
+        base = self.queryset.select_related(None).prefetch_related(None)
+        matching = self._filtered(base, without=spec.parameter).order_by()
         if spec.prepare is not None:
             matching = spec.prepare(matching)
         selected = (
             set(self.data.getlist(spec.parameter)) if hasattr(self.data, "getlist") else set()
         )
+        # Grouped on the items' side, over the matching items only: the work follows the
+        # number of matches, not the size of the vocabulary.
+        counts: dict[Any, int] = {
+            row["value"]: row["count"]
+            for row in matching.order_by()
+            .values(value=F(spec.field))
+            .annotate(count=Count("pk", distinct=spec.distinct))
+        }
         if spec.vocabulary is not None:
-            choices = self._vocabulary_choices(spec, matching)
+            choices = self._vocabulary_choices(spec, counts, selected)
             if choices is None:
                 return None
         else:
-            counts = {
-                spec.to_key(row["value"]): row["count"]
-                for row in matching.order_by()
-                .values(value=F(spec.field))
-                .annotate(count=Count("pk", distinct=True))
-            }
+            keyed = {spec.to_key(value): count for value, count in counts.items()}
             # A choice drawn from the counts stays listed while chosen, even at 0, so
             # the form keeps it.
-            offered = {**dict.fromkeys(selected - {""}, 0), **counts}
+            offered = {**dict.fromkeys(selected - {""}, 0), **keyed}
             choices = [
-                (value, str(label), counts.get(value, 0)) for value, label in spec.choices(offered)
+                (value, str(label), keyed.get(value, 0)) for value, label in spec.choices(offered)
             ]
         if len(choices) < spec.min_choices:
             return None
+        shown = [
+            (value, label, count)
+            for value, label, count in choices
+            if not spec.hide_empty or count or value in selected
+        ]
+        hidden = 0
+        if spec.limit and len(shown) > spec.limit:
+            # The choices with the most results, and the chosen one; the rest are a number.
+            ranked = sorted(shown, key=lambda choice: -choice[2])
+            keep = {choice[0] for choice in ranked[: spec.limit]} | selected
+            hidden = len([choice for choice in shown if choice[0] not in keep])
+            shown = [choice for choice in ranked if choice[0] in keep]
         return Facet(
             parameter=spec.parameter,
             label=spec.label,
             multiple=spec.multiple,
             choices=[
                 FacetChoice(value=value, label=label, count=count, selected=value in selected)
-                for value, label, count in choices
-                if not spec.hide_empty or count or value in selected
+                for value, label, count in shown
             ],
+            hidden=hidden,
         )
 
     def _vocabulary_choices(
-        self, spec: FacetSpec, matching: QuerySet
+        self, spec: FacetSpec, counts: dict[Any, int], selected: set[str]
     ) -> list[tuple[str, str, int]] | None:
-        """The vocabulary's rows, each with the number of matching items that take its
-        value, in one query. None when the vocabulary is empty but the facet has a choice
-        for items without a value: that count rides on the vocabulary's rows, and a facet
+        """The vocabulary's rows in their order, each with its count. None when the
+        vocabulary is empty but the facet has a choice for items without a value: a facet
         of that one choice would only repeat the total.
 
-        The vocabulary is joined to the items once and grouped, counting only the items
-        in the (uncorrelated) set of matches, which the database computes once: a count
-        per row as a correlated subquery re-ran the whole filter for each of the 23
-        objectives, seconds at 200,000 recommendations.
+        A long vocabulary (``limit``) reads only the rows that have results or are chosen:
+        thousands of consultations are never loaded to show twenty.
         """
-        items = _reverse_path(self.queryset.model, spec.field)
-        rows = spec.vocabulary().annotate(
-            facet_count=Count(
-                items, distinct=True, filter=Q(**{f"{items}__in": matching.values("pk")})
-            )
-        )
-        if spec.null_choice is not None:
-            rows = rows.annotate(
-                facet_null_count=_count(matching.filter(**{f"{spec.field}__isnull": True}))
-            )
+        rows = spec.vocabulary()
+        if spec.limit:
+            wanted = {key for key, count in counts.items() if count and key is not None}
+            rows = rows.filter(**{f"{spec.key}__in": [*wanted, *(selected - {""})]})
         rows = list(rows)
         choices = [
-            (str(getattr(row, spec.key)), spec.choice_label(row), row.facet_count) for row in rows
+            (
+                str(getattr(row, spec.key)),
+                spec.choice_label(row),
+                counts.get(getattr(row, spec.key), 0),
+            )
+            for row in rows
         ]
         if spec.null_choice is not None:
-            if not rows:
+            if not rows and not spec.limit:
                 return None
             value, label = spec.null_choice
-            choices.append((value, str(label), rows[0].facet_null_count))
+            choices.append((value, str(label), counts.get(None, 0)))
         return choices
-
-
-def _reverse_path(model: type, field_path: str) -> str:
-    """The lookup from the vocabulary back to ``model``: for the item path
-    ``consultation__cluster__number``, the cluster's ``consultations__recommendations``."""
-    hops = []
-    for name in field_path.split("__")[:-1]:
-        field = model._meta.get_field(name)
-        hops.append(field.related_query_name())
-        model = field.related_model
-    return "__".join(reversed(hops))
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """The number of distinct rows of ``queryset``, as a subquery expression. Grouping
-    by a constant leaves the GROUP BY out (Django drops constants from it), so the
-    subquery is a plain aggregate: one row, 0 when nothing matches."""
-    counted = (
-        queryset.order_by()
-        .annotate(facet_group=Value(1))
-        .values("facet_group")
-        .annotate(facet_total=Count("pk", distinct=True))
-        .values("facet_total")
-    )
-    return Coalesce(Subquery(counted), 0)
 
 
 @dataclass
@@ -430,6 +455,8 @@ class FacetSpec:
     prepare: Callable[[QuerySet], QuerySet] | None = None  # annotates or narrows the count
     hide_empty: bool = False  # long vocabularies list only the choices that give results
     min_choices: int = 1  # fewer choices than this: no facet
+    limit: int = 0  # at most this many choices, those with the most results (0: all)
+    distinct: bool = False  # an item can reach the same value by several paths
 
 
 @dataclass
@@ -446,6 +473,7 @@ class Facet:
     label: str
     multiple: bool
     choices: list[FacetChoice]
+    hidden: int = 0  # choices with results left out by the facet's limit
 
     @property
     def any_selected(self) -> bool:
@@ -575,6 +603,7 @@ class RecommendationFilterSet(ItemFilterSet):
                     updates__scope=UpdateScope.COUNTRY,
                 ),
                 hide_empty=True,
+                distinct=True,
             ),
         ]
 
@@ -591,7 +620,7 @@ def with_spelling_fallback(filterset: ItemFilterSet) -> ItemFilterSet:
         filterset.fuzzy
         or not filterset.search_query
         or connections[filterset.queryset.db].vendor != "postgresql"
-        or filterset.qs.exists()
+        or filterset.count
     ):
         return filterset
     fuzzy = type(filterset)(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
 from consultations.publication import PublicationState
+from gcm_review.paging import ListPaginator
 from recommendations.exports import citation, export_response, permalink
 from recommendations.filters import (
     ORDERING,
@@ -112,8 +113,10 @@ def page_size(request: HttpRequest) -> tuple[int, str | None]:
     return size, None
 
 
-def paginate(request: HttpRequest, queryset: Any, size: int) -> Page:
-    paginator = Paginator(queryset, size)
+def paginate(request: HttpRequest, queryset: Any, size: int, count: int | None = None) -> Page:
+    """The page the request asks for (the last one past the end); ``count``, when known,
+    spares counting the list again."""
+    paginator = ListPaginator(queryset, size, count=count)
     try:
         number = int(request.GET.get("page", 1))
     except ValueError:
@@ -135,7 +138,7 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
     config = KINDS[kind]
     filterset, problems = bound_filterset(request, config)
     size, size_problem = page_size(request)
-    page = paginate(request, filterset.qs, size)
+    page = paginate(request, filterset.qs, size, count=filterset.count)
     attach_headlines(list(page.object_list), filterset.search_query)
     export_query = query_without(request.GET, "page", "page_size")
     export_urls = [

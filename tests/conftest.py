@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (counts, facets, throttle counters): what one
+    test computed is never what another one reads."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

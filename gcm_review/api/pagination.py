@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from gcm_review.api.parameters import positive_integer
+from gcm_review.paging import ListPaginator
 
 
 class ApiPagination(PageNumberPagination):
@@ -21,7 +21,8 @@ class ApiPagination(PageNumberPagination):
 
     A malformed ``page`` or ``page_size`` is a 400 (the parameters module checks them
     before anything is queried); a page past the end is a 404 that says where the last
-    page is. The set is counted once: Django's paginator caches its count.
+    page is. The set is counted once, and for the item lists not at all while the data
+    has not changed: their FilterSet keeps its count (recommendations/cache.py).
     """
 
     page_query_param = "page"
@@ -48,7 +49,13 @@ class ApiPagination(PageNumberPagination):
         self, queryset: QuerySet, request: Request, view: Any = None
     ) -> list[Any]:
         self.request = request
-        paginator = Paginator(queryset, self.get_page_size(request))
+        # The filter's count, kept between requests, when the view filtered with one.
+        filterset = getattr(view, "filterset", None)
+        paginator = ListPaginator(
+            queryset,
+            self.get_page_size(request),
+            count=filterset.count if hasattr(filterset, "count") else None,
+        )
         number = self.get_page_number_value(request)
         if number > paginator.num_pages:
             raise NotFound(

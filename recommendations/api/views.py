@@ -79,6 +79,8 @@ class ItemFilterBackend(DjangoFilterBackend):
         if isinstance(filterset, ItemFilterSet):
             # The site's list falls back to close spellings: the API returns its rows.
             filterset = with_spelling_fallback(filterset)
+        # The paginator asks it for the (kept) count.
+        view.filterset = filterset
         return filterset.qs
 
 
