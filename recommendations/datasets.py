@@ -128,7 +128,7 @@ def write_data_package(target: IO[bytes], base_url: str) -> None:
     counts = {}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, model in RESOURCES:
-            queryset = model.objects.public().for_list().in_document_order()
+            queryset = model.objects.public().for_export().in_document_order()
             counts[name] = queryset.count()
             with archive.open(f"{PACKAGE_NAME}/{name}.csv", "w") as handle:
                 for chunk in csv_stream(queryset, base_url):

@@ -76,12 +76,16 @@ KINDS = {
 }
 
 
-def bound_filterset(request: HttpRequest, kind: Kind) -> tuple[ItemFilterSet, dict[str, list[str]]]:
-    """The list's FilterSet, for the page and its exports alike; a filter with a bad value
-    is reported and left out, so the page still answers with what the other filters
-    select; misspelled search words fall back to close spellings."""
+def bound_filterset(
+    request: HttpRequest, kind: Kind, *, export: bool = False
+) -> tuple[ItemFilterSet, dict[str, list[str]]]:
+    """The list's FilterSet, for the page and its exports alike (``export``: with every
+    column an export writes); a filter with a bad value is reported and left out, so the
+    page still answers with what the other filters select; misspelled search words fall
+    back to close spellings."""
     data = request.GET.copy()
-    queryset = kind.model.objects.public().for_list()
+    public = kind.model.objects.public()
+    queryset = public.for_export() if export else public.for_list()
     filterset = kind.filterset(data, queryset=queryset)
     if filterset.is_valid():
         return with_spelling_fallback(filterset), {}
@@ -190,7 +194,7 @@ def count_label(config: Kind, count: int, query: str) -> str:
 
 def item_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     config = KINDS[kind]
-    filterset, _problems = bound_filterset(request, config)
+    filterset, _problems = bound_filterset(request, config, export=True)
     return export_response(request, filterset.qs, fmt)
 
 

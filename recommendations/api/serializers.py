@@ -1,20 +1,39 @@
 """JSON shapes of challenges, good practices and recommendations: the partners' contract.
 
 Field names are fixed (tests/api asserts the exact JSON of one recommendation); add
-fields, never rename or drop one. Every serializer reads only what ``for_list()``
+fields, never rename or drop one. Every serializer reads only what ``for_export()``
 prefetches (for a recommendation's status, with the view's prefetch of published
 updates), so a page costs the same number of queries whatever its length.
+
+The declared fields are the contract and the schema; ``to_representation`` writes the
+same JSON directly (``Represent``), because DRF's generic path (a field object copied and
+asked per value, a nested serializer per link and status) cost 2 ms a record, most of an
+API page. tests/api/test_representation.py holds the two equal on every record.
 """
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.urls import reverse as django_reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from consultations.models import Consultation, SourceDocument
-from recommendations.api.update_serializers import StatusSerializer, status_of, updates_url
+from recommendations.api.update_serializers import (
+    StatusSerializer,
+    place_status_data,
+    stale_threshold,
+    status_of,
+    updates_url,
+)
 from recommendations.models import Actor, Challenge, GoodPractice, Item, Recommendation
 
 URL_HELP = _("This record in the API.")
@@ -75,8 +94,70 @@ class SourceDocumentSummarySerializer(serializers.ModelSerializer):
         fields = ["symbol", "title"]
 
 
+def _datetime(value: datetime.datetime | None) -> str | None:
+    """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as Z."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class Represent:
+    """What a page of items needs to write each one's JSON without DRF's field machinery:
+    absolute addresses made once per page from a pattern, then filled in per record."""
+
+    SLOT = "__slot__"
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.request = context["request"]
+        self.format = context.get("format")
+        self.context = context
+
+    def _api_pattern(self, view_name: str) -> tuple[str, str]:
+        url = reverse(view_name, kwargs={"id": self.SLOT}, request=self.request, format=self.format)
+        before, after = url.split(self.SLOT)
+        return before, after
+
+    def api_url(self, view_name: str, public_id: str) -> str:
+        before, after = self._patterns(view_name)
+        return f"{before}{quote(public_id)}{after}"
+
+    def _patterns(self, view_name: str) -> tuple[str, str]:
+        patterns = self.__dict__.setdefault("_api_patterns", {})
+        if view_name not in patterns:
+            patterns[view_name] = self._api_pattern(view_name)
+        return patterns[view_name]
+
+    @cached_property
+    def _html_pattern(self) -> str:
+        return self.request.build_absolute_uri("/").rstrip("/")
+
+    def html_url(self, item: Item) -> str:
+        return self._html_pattern + item.get_absolute_url()
+
+    @cached_property
+    def stale_before(self) -> datetime.date:
+        return stale_threshold(self.context)
+
+    @cached_property
+    def updates_base(self) -> str:
+        return self.request.build_absolute_uri(django_reverse("api:update-list")) + "?"
+
+    def links(self, items: Any, view_name: str) -> list[dict[str, str]]:
+        return [
+            {
+                "id": item.public_id,
+                "reference": item.reference,
+                "url": self.api_url(view_name, item.public_id),
+            }
+            for item in items
+        ]
+
+
 class ItemSerializer(serializers.ModelSerializer):
     """Fields every kind of item has."""
+
+    detail_view: str = ""
 
     id = serializers.SlugField(
         source="public_id",
@@ -135,6 +216,46 @@ class ItemSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_html_url(self, obj: Item) -> str:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    @property
+    def represent(self) -> Represent:
+        # One per response: a list's child serializer is shared by every record.
+        context = self.context
+        if "represent" not in context:
+            context["represent"] = Represent(context)
+        return context["represent"]
+
+    def to_representation(self, instance: Item) -> dict[str, Any]:
+        values = self.values(instance, self.represent)
+        return {name: values[name] for name in self.Meta.fields}
+
+    def values(self, item: Item, represent: Represent) -> dict[str, Any]:
+        """Every field of ``Meta.fields``, as the declared field would write it."""
+        consultation = item.consultation
+        document = item.source_document
+        return {
+            "id": item.public_id,
+            "reference": item.reference,
+            "text": item.text,
+            "review": document.review.slug,
+            "consultation": (
+                {
+                    "id": consultation.slug,
+                    "title": consultation.title,
+                    "date": consultation.date.isoformat() if consultation.date else None,
+                }
+                if consultation is not None
+                else None
+            ),
+            "source_document": {"symbol": document.symbol, "title": document.title},
+            "objectives": [objective.number for objective in item.objectives.all()],
+            "guiding_principles": [principle.slug for principle in item.guiding_principles.all()],
+            "covid_related": item.covid_related,
+            "html_url": represent.html_url(item),
+            "url": represent.api_url(self.detail_view, item.public_id),
+            "created_at": _datetime(item.created_at),
+            "updated_at": _datetime(item.updated_at),
+        }
 
 
 def _url_field(view_name: str) -> serializers.HyperlinkedIdentityField:
@@ -200,9 +321,34 @@ class RecommendationSerializer(ItemSerializer):
             "updates_url",
         ]
 
+    detail_view = "api:recommendation-detail"
+
     @extend_schema_field(StatusSerializer)
     def get_status(self, obj: Recommendation) -> dict:
         return StatusSerializer(status_of(obj), context=self.context).data
+
+    def values(self, item: Item, represent: Represent) -> dict[str, Any]:
+        assert isinstance(item, Recommendation)
+        status = status_of(item)
+        return {
+            **super().values(item, represent),
+            "addressed_to": [actor.slug for actor in item.addressed_to.all()],
+            "is_conclusion": item.is_conclusion,
+            "challenges": represent.links(item.challenges.all(), "api:challenge-detail"),
+            "good_practices": represent.links(
+                item.good_practices.all(), "api:good-practice-detail"
+            ),
+            "status": {
+                "code": status.code,
+                "label": str(status.label),
+                "as_of": status.as_of.isoformat() if status.as_of else None,
+                "stale": status.as_of is not None and status.as_of < represent.stale_before,
+                "by_country": [
+                    place_status_data(place, represent.context) for place in status.by_country
+                ],
+            },
+            "updates_url": represent.updates_base + urlencode({"recommendation": item.public_id}),
+        }
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_updates_url(self, obj: Recommendation) -> str:
@@ -234,10 +380,19 @@ class ChallengeSerializer(ItemSerializer):
         many=True, read_only=True, help_text=_("The recommendations that answer it.")
     )
     url = _url_field("api:challenge-detail")
+    detail_view = "api:challenge-detail"
 
     class Meta:
         model = Challenge
         fields = _ITEM_FIELDS
+
+    def values(self, item: Item, represent: Represent) -> dict[str, Any]:
+        return {
+            **super().values(item, represent),
+            "recommendations": represent.links(
+                item.recommendations.all(), "api:recommendation-detail"
+            ),
+        }
 
 
 class GoodPracticeSerializer(ItemSerializer):
@@ -247,10 +402,19 @@ class GoodPracticeSerializer(ItemSerializer):
         many=True, read_only=True, help_text=_("The recommendations it supports.")
     )
     url = _url_field("api:good-practice-detail")
+    detail_view = "api:good-practice-detail"
 
     class Meta:
         model = GoodPractice
         fields = _ITEM_FIELDS
+
+    def values(self, item: Item, represent: Represent) -> dict[str, Any]:
+        return {
+            **super().values(item, represent),
+            "recommendations": represent.links(
+                item.recommendations.all(), "api:recommendation-detail"
+            ),
+        }
 
 
 class AddresseeSerializer(serializers.ModelSerializer):

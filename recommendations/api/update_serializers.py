@@ -37,7 +37,7 @@ from recommendations.models import (
 STATUS_CODE_CHOICES = [*FollowUpStatus.choices, (NO_UPDATE, NO_UPDATE_LABEL)]
 
 
-def _threshold(context: dict[str, Any]) -> datetime.date:
+def stale_threshold(context: dict[str, Any]) -> datetime.date:
     """The staleness threshold, computed once per response."""
     if "stale_before" not in context:
         context["stale_before"] = stale_before()
@@ -268,7 +268,7 @@ class PlaceStatusSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_stale(self, obj: DerivedStatus) -> bool:
-        return obj.as_of is not None and obj.as_of < _threshold(self.context)
+        return obj.as_of is not None and obj.as_of < stale_threshold(self.context)
 
 
 class StatusSerializer(serializers.Serializer):
@@ -305,7 +305,22 @@ class StatusSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_stale(self, obj: Any) -> bool:
-        return obj.as_of is not None and obj.as_of < _threshold(self.context)
+        return obj.as_of is not None and obj.as_of < stale_threshold(self.context)
+
+
+def place_status_data(status: Any, context: dict[str, Any]) -> dict[str, Any]:
+    """A place's status as PlaceStatusSerializer writes it, without the serializer: the
+    item serializers' fast path (recommendations/api/serializers.py) writes one per place."""
+    update = getattr(status, "update", None)
+    return {
+        "country": _country_code(status),
+        "country_name": _country_name(status),
+        "scope": update.scope if update is not None else UpdateScope.COUNTRY,
+        "code": status.code,
+        "label": str(status.label),
+        "as_of": status.as_of.isoformat() if status.as_of else None,
+        "stale": status.as_of is not None and status.as_of < stale_threshold(context),
+    }
 
 
 class _Status:

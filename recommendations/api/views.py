@@ -96,7 +96,7 @@ class ItemViewSet(PublicReadOnlyViewSet):
     daily_validators: ClassVar[bool] = False
 
     def get_queryset(self) -> QuerySet:
-        return self.model.objects.public().for_list()
+        return self.model.objects.public().for_export()
 
     def validators(self, request: Request) -> Validators:
         return item_validators(

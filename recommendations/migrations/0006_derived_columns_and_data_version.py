@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
             model_name='recommendation',
             index=models.Index(condition=models.Q(('visible', True)), fields=['id'], include=('covid_related', 'consultation', 'source_document', 'is_conclusion', 'overall_status', 'overall_status_as_of'), name='recommendation_public_facets'),
         ),
-    
+
         *[
             migrations.RunSQL(
                 f"CREATE INDEX {table[16:]}_by_tag ON {table} ({tag}, {item})",

@@ -85,8 +85,14 @@ class ItemQuerySet(PublishableQuerySet):
         return self.filter(objectives__number=number)
 
     def for_list(self) -> ItemQuerySet:
-        """Everything a list row, an export row or an API item shows, in a fixed number of
-        queries whatever the number of rows."""
+        """What a row of the site's lists shows (its consultation, document and objectives),
+        in a fixed number of queries whatever the number of rows, and nothing more: a list
+        row does not show its links, principles or addressees."""
+        return self.select_related("consultation", "source_document").prefetch_related("objectives")
+
+    def for_export(self) -> ItemQuerySet:
+        """Everything an export row or an API record shows, in a fixed number of queries
+        whatever the number of rows."""
         related = [
             "objectives",
             "guiding_principles",
@@ -114,8 +120,8 @@ class ItemQuerySet(PublishableQuerySet):
         return self.select_related("source_document").in_document_order()
 
     def for_detail(self) -> ItemQuerySet:
-        """A list row plus the provenance a detail page shows (co-organizers)."""
-        return self.for_list().prefetch_related(
+        """An export row plus the provenance a detail page shows (co-organizers)."""
+        return self.for_export().prefetch_related(
             models.Prefetch(
                 "consultation__co_organizer_links",
                 queryset=CoOrganizer.objects.select_related("organization").order_by("position"),
@@ -208,6 +214,9 @@ class RecommendationQuerySet(ItemQuerySet):
 
     def for_list(self) -> RecommendationQuerySet:
         return super().for_list().with_status()
+
+    def for_export(self) -> RecommendationQuerySet:
+        return super().for_export().with_status()
 
     def for_detail(self) -> RecommendationQuerySet:
         from recommendations.models.follow_up import Update

@@ -1,5 +1,5 @@
 """A page costs the same number of queries with 1 row as with 50: serializers read only
-what ``for_list()`` and the viewsets' querysets prefetch. Counted with an empty cache:
+what ``for_export()`` and the viewsets' querysets prefetch. Counted with an empty cache:
 the most a page costs (with the count kept, later pages of a filter cost one less)."""
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def test_the_xlsx_is_streamed_from_a_file_that_spills_to_disk(client, imported, 
     assert int(response["Content-Length"]) == len(body(response))
     assert "attachment" in response["Content-Disposition"]
     # Past the threshold the workbook is on disk, not in the server's memory.
-    queryset = Recommendation.objects.public().for_list()
+    queryset = Recommendation.objects.public().for_export()
     small = exports.xlsx_file(queryset, "http://testserver/", meta={})
     assert not small._rolled
     monkeypatch.setattr(exports, "XLSX_SPOOL_BYTES", 1024)
