@@ -242,10 +242,7 @@ def catalog(dataset: Dataset) -> Catalog:
         SELECT r.public_id, d.slug, r.text
         FROM recommendations_recommendation r
         JOIN consultations_sourcedocument d ON d.id = r.source_document_id
-        JOIN consultations_review v ON v.id = d.review_id
-        LEFT JOIN consultations_consultation c ON c.id = r.consultation_id
-        WHERE r.publication_state = 'published' AND v.publication_state = 'published'
-          AND (r.consultation_id IS NULL OR c.publication_state = 'published')
+        WHERE r.visible
         ORDER BY md5(r.public_id) LIMIT 3000"""
     with psycopg.connect(dataset.pg_url) as connection:
         visible = connection.execute(count_sql).fetchone()[0]

@@ -10,6 +10,7 @@ Equivalence: Datasette gets one SQL query per request type, in its JSON API
 (``/<db>.json?sql=...&_shape=array`` with named parameters), returning the same page of
 rows (same filter, same visibility rule, same order, same page size) with the columns a
 list row shows. Ours also counts the matching rows; Datasette's SQL page does not.
+Both read the visibility rule from the ``visible`` column the database keeps.
 """
 
 from __future__ import annotations
@@ -131,13 +132,15 @@ def pick_words(texts: Iterable[str], count: int = 48, seed: int = 1) -> list[str
 
 # --- SQL -------------------------------------------------------------------------------
 
+# The visibility rule as the data holds it: the database keeps ``visible`` (published,
+# under a published review and consultation) on every row, in both copies, and Datasette
+# reads it as any SQL user would. The joins give the review and consultation slugs.
 _FROM = """
 FROM recommendations_recommendation r
 JOIN consultations_sourcedocument d ON d.id = r.source_document_id
 JOIN consultations_review v ON v.id = d.review_id
 LEFT JOIN consultations_consultation c ON c.id = r.consultation_id{join}
-WHERE r.publication_state = 'published' AND v.publication_state = 'published'
-  AND (r.consultation_id IS NULL OR c.publication_state = 'published'){where}"""
+WHERE r.visible{where}"""
 _OBJECTIVE = """
   AND EXISTS (SELECT 1 FROM recommendations_recommendation_objectives ro
               JOIN consultations_objective o ON o.id = ro.objective_id

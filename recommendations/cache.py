@@ -15,6 +15,7 @@ The rows of a page are never cached; every request reads them.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -25,6 +26,11 @@ from recommendations.models import data_version
 
 T = TypeVar("T")
 _MISSING = object()
+# A request waits at most this long for another one computing the same value, then
+# computes it itself; a computation that dies leaves its lock for at most LOCK_SECONDS.
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.02
+LOCK_SECONDS = 30
 
 
 def cached(name: str, parts: object, compute: Callable[[], T], *, using: str = "default") -> T:
@@ -37,7 +43,22 @@ def cached(name: str, parts: object, compute: Callable[[], T], *, using: str = "
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"gcm:{name}:{data_version(using).number}:{digest}"
     value = cache.get(key, _MISSING)
-    if value is _MISSING:
+    if value is not _MISSING:
+        return value  # type: ignore[no-any-return]
+    # One request computes, the others that want the same value meanwhile wait for it:
+    # right after a write, ten requests for the same list would otherwise each count.
+    lock = f"{key}:computing"
+    if not cache.add(lock, 1, LOCK_SECONDS):
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            value = cache.get(key, _MISSING)
+            if value is not _MISSING:
+                return value  # type: ignore[no-any-return]
+        return compute()
+    try:
         value = compute()
         cache.set(key, value, seconds)
-    return value  # type: ignore[return-value]
+    finally:
+        cache.delete(lock)
+    return value

@@ -89,22 +89,22 @@ COLUMNS: list[Column] = [
     Column(
         "objectives",
         _("GCM objective numbers, separated by “; ”."),
-        lambda i, b: _joined(o.number for o in i.objectives.all()),
+        lambda i, b: _joined(o.number for o in i.objective_list),
     ),
     Column(
         "objective_labels",
         _("Short labels of the objectives, separated by “; ”."),
-        lambda i, b: _joined(o.short_label for o in i.objectives.all()),
+        lambda i, b: _joined(o.short_label for o in i.objective_list),
     ),
     Column(
         "guiding_principles",
         _("Guiding principles, separated by “; ”."),
-        lambda i, b: _joined(p.name for p in i.guiding_principles.all()),
+        lambda i, b: _joined(p.name for p in i.principle_list),
     ),
     Column(
         "addressed_to",
         _("Who the recommendation is addressed to, separated by “; ”."),
-        lambda i, b: _joined(a.name for a in i.addressed_to.all()),
+        lambda i, b: _joined(a.name for a in i.addressee_list),
         recommendations_only=True,
     ),
     Column(
@@ -117,13 +117,13 @@ COLUMNS: list[Column] = [
     Column(
         "challenges",
         _("References of the challenges it answers, separated by “; ”."),
-        lambda i, b: _joined(c.reference for c in i.challenges.all()),
+        lambda i, b: _joined(c.reference for c in i.challenge_list),
         recommendations_only=True,
     ),
     Column(
         "good_practices",
         _("References of the good practices that support it, separated by “; ”."),
-        lambda i, b: _joined(p.reference for p in i.good_practices.all()),
+        lambda i, b: _joined(p.reference for p in i.good_practice_list),
         recommendations_only=True,
     ),
     Column(

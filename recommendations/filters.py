@@ -204,6 +204,15 @@ class ItemFilterSet(django_filters.FilterSet):
     def filter_noop(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset
 
+    def get_form_class(self) -> type:
+        """The form class, made once per FilterSet class: its fields are the same for every
+        request (each form still copies them), and making them again cost more than a page's
+        queries."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def __init__(self, *args: Any, fuzzy: bool = False, **kwargs: Any) -> None:
         # fuzzy: search by trigram similarity (a second try when the words match nothing).
         self.fuzzy = fuzzy
@@ -370,6 +379,15 @@ class ItemFilterSet(django_filters.FilterSet):
             .values(value=F(spec.field))
             .annotate(count=Count("pk", distinct=spec.distinct))
         }
+        hidden = 0
+        if spec.limit:
+            # The choices with the most results, and the chosen ones; the rest are a number.
+            ranked = sorted(
+                (key for key, count in counts.items() if count and key is not None),
+                key=lambda key: -counts[key],
+            )
+            hidden = max(0, len(ranked) - spec.limit)
+            counts = {key: counts[key] for key in [*ranked[: spec.limit], None] if key in counts}
         if spec.vocabulary is not None:
             choices = self._vocabulary_choices(spec, counts, selected)
             if choices is None:
@@ -389,13 +407,8 @@ class ItemFilterSet(django_filters.FilterSet):
             for value, label, count in choices
             if not spec.hide_empty or count or value in selected
         ]
-        hidden = 0
-        if spec.limit and len(shown) > spec.limit:
-            # The choices with the most results, and the chosen one; the rest are a number.
-            ranked = sorted(shown, key=lambda choice: -choice[2])
-            keep = {choice[0] for choice in ranked[: spec.limit]} | selected
-            hidden = len([choice for choice in shown if choice[0] not in keep])
-            shown = [choice for choice in ranked if choice[0] in keep]
+        if spec.limit:
+            shown.sort(key=lambda choice: -choice[2])
         return Facet(
             parameter=spec.parameter,
             label=spec.label,
@@ -414,12 +427,13 @@ class ItemFilterSet(django_filters.FilterSet):
         vocabulary is empty but the facet has a choice for items without a value: a facet
         of that one choice would only repeat the total.
 
-        A long vocabulary (``limit``) reads only the rows that have results or are chosen:
-        thousands of consultations are never loaded to show twenty.
+        A long vocabulary (``limit``) reads only the rows it shows (``counts`` holds just
+        those) and the chosen ones: thousands of consultations are never loaded to show
+        twenty.
         """
         rows = spec.vocabulary()
         if spec.limit:
-            wanted = {key for key, count in counts.items() if count and key is not None}
+            wanted = {key for key in counts if key is not None}
             rows = rows.filter(**{f"{spec.key}__in": [*wanted, *(selected - {""})]})
         rows = list(rows)
         choices = [

@@ -248,8 +248,8 @@ class ItemSerializer(serializers.ModelSerializer):
                 else None
             ),
             "source_document": {"symbol": document.symbol, "title": document.title},
-            "objectives": [objective.number for objective in item.objectives.all()],
-            "guiding_principles": [principle.slug for principle in item.guiding_principles.all()],
+            "objectives": [objective.number for objective in item.objective_list],
+            "guiding_principles": [principle.slug for principle in item.principle_list],
             "covid_related": item.covid_related,
             "html_url": represent.html_url(item),
             "url": represent.api_url(self.detail_view, item.public_id),
@@ -332,12 +332,10 @@ class RecommendationSerializer(ItemSerializer):
         status = status_of(item)
         return {
             **super().values(item, represent),
-            "addressed_to": [actor.slug for actor in item.addressed_to.all()],
+            "addressed_to": [actor.slug for actor in item.addressee_list],
             "is_conclusion": item.is_conclusion,
-            "challenges": represent.links(item.challenges.all(), "api:challenge-detail"),
-            "good_practices": represent.links(
-                item.good_practices.all(), "api:good-practice-detail"
-            ),
+            "challenges": represent.links(item.challenge_list, "api:challenge-detail"),
+            "good_practices": represent.links(item.good_practice_list, "api:good-practice-detail"),
             "status": {
                 "code": status.code,
                 "label": str(status.label),
@@ -390,7 +388,7 @@ class ChallengeSerializer(ItemSerializer):
         return {
             **super().values(item, represent),
             "recommendations": represent.links(
-                item.recommendations.all(), "api:recommendation-detail"
+                item.recommendation_list, "api:recommendation-detail"
             ),
         }
 
@@ -412,7 +410,7 @@ class GoodPracticeSerializer(ItemSerializer):
         return {
             **super().values(item, represent),
             "recommendations": represent.links(
-                item.recommendations.all(), "api:recommendation-detail"
+                item.recommendation_list, "api:recommendation-detail"
             ),
         }
 

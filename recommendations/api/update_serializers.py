@@ -32,6 +32,7 @@ from recommendations.models import (
     derive_status,
     stale_before,
 )
+from recommendations.models.follow_up import country_name
 
 # The overall status: a FollowUpStatus value, or NO_UPDATE.
 STATUS_CODE_CHOICES = [*FollowUpStatus.choices, (NO_UPDATE, NO_UPDATE_LABEL)]
@@ -51,7 +52,7 @@ def _country_code(update_or_status: Any) -> str | None:
 
 def _country_name(update_or_status: Any) -> str | None:
     country = getattr(update_or_status, "country", None)
-    return str(country.name) if country else None
+    return country_name(country.code) if country else None
 
 
 # Reading an update ------------------------------------------------------------------------

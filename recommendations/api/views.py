@@ -125,17 +125,24 @@ class ItemViewSet(PublicReadOnlyViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         value = self.kwargs[self.lookup_url_kwarg]
-        matching = self.model.objects.public().filter(public_id=value)
-        if not self.lookup_pattern.fullmatch(value) or not matching.exists():
+        if not self.lookup_pattern.fullmatch(value):
             raise NotFound(self.not_found_message)
+        # A client can only hold this address's ETag if the record was public under the
+        # data version in it: a record gone since changed the version, so checking the
+        # validators before reading the record never answers 304 for a missing one.
         validators = self.validators(request)
         not_modified = validators.not_modified(request)
         if not_modified is not None:
             return not_modified
         queryset = self.get_queryset().filter(public_id=value)
         if is_csv(request):
+            if not queryset.exists():
+                raise NotFound(self.not_found_message)
             return validators.apply(export_response(request, queryset, "csv"))
-        return validators.apply(Response(self.get_serializer(queryset.get()).data))
+        record = queryset.first()
+        if record is None:
+            raise NotFound(self.not_found_message)
+        return validators.apply(Response(self.get_serializer(record).data))
 
 
 @document_items(Recommendation, RecommendationSerializer, examples.RECOMMENDATION)

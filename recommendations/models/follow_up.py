@@ -10,6 +10,7 @@ stale.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 from simple_history.models import HistoricalRecords
@@ -48,6 +50,17 @@ class FollowUpStatus(models.TextChoices):
 # The status facet's value, and the API's, for a recommendation without a published update.
 NO_UPDATE = "none"
 NO_UPDATE_LABEL = _("No update yet")
+
+
+def country_name(code: str) -> str:
+    """The country's name in the current language; looked up once per code and language
+    (every status of every row of a list names its places)."""
+    return _country_name(code, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _country_name(code: str, language: str | None) -> str:
+    return str(Country(code).name)
 
 
 class UpdateScope(models.TextChoices):
@@ -209,7 +222,7 @@ class Update(Publishable, TimeStamped):
     @property
     def place(self) -> str:
         if self.scope == UpdateScope.COUNTRY and self.country:
-            return str(self.country.name)
+            return country_name(self.country.code)
         return str(self.get_scope_display())
 
     def clean(self) -> None:

@@ -85,34 +85,49 @@ class ItemQuerySet(PublishableQuerySet):
         return self.filter(objectives__number=number)
 
     def for_list(self) -> ItemQuerySet:
-        """What a row of the site's lists shows (its consultation, document and objectives),
-        in a fixed number of queries whatever the number of rows, and nothing more: a list
-        row does not show its links, principles or addressees."""
-        return self.select_related("consultation", "source_document").prefetch_related("objectives")
+        """What a row of the site's lists shows (its consultation, document and objectives,
+        the latter as ``objective_list``), in a fixed number of queries whatever the number
+        of rows, and nothing more: a list row does not show its links, principles or
+        addressees."""
+        return self.select_related("consultation", "source_document").prefetch_related(
+            models.Prefetch("objectives", to_attr="objective_list")
+        )
 
     def for_export(self) -> ItemQuerySet:
         """Everything an export row or an API record shows, in a fixed number of queries
-        whatever the number of rows."""
+        whatever the number of rows: tags and links as plain lists (``objective_list``,
+        ``principle_list``; ``addressee_list``, ``challenge_list``, ``good_practice_list``
+        or ``recommendation_list``). Plain lists, not related managers: Django builds a
+        queryset per row and relation to hand a prefetched relation back through its
+        manager, which cost more than the queries themselves on an API page."""
         related = [
-            "objectives",
-            "guiding_principles",
+            models.Prefetch("objectives", to_attr="objective_list"),
+            models.Prefetch("guiding_principles", to_attr="principle_list"),
         ]
         if self.model is Recommendation:
             related += [
-                "addressed_to",
-                models.Prefetch("challenges", queryset=Challenge.objects.public().for_links()),
+                models.Prefetch("addressed_to", to_attr="addressee_list"),
                 models.Prefetch(
-                    "good_practices", queryset=GoodPractice.objects.public().for_links()
+                    "challenges",
+                    queryset=Challenge.objects.public().for_links(),
+                    to_attr="challenge_list",
+                ),
+                models.Prefetch(
+                    "good_practices",
+                    queryset=GoodPractice.objects.public().for_links(),
+                    to_attr="good_practice_list",
                 ),
             ]
         else:
             related.append(
                 models.Prefetch(
-                    "recommendations", queryset=Recommendation.objects.public().for_links()
+                    "recommendations",
+                    queryset=Recommendation.objects.public().for_links(),
+                    to_attr="recommendation_list",
                 )
             )
         return self.select_related(
-            "consultation", "consultation__cluster", "source_document", "source_document__review"
+            "consultation", "source_document", "source_document__review"
         ).prefetch_related(*related)
 
     def for_links(self) -> ItemQuerySet:
