@@ -31,7 +31,7 @@ from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import Country
@@ -479,6 +479,11 @@ class FacetChoice:
     label: str
     count: int
     selected: bool
+
+    @property
+    def results_word(self) -> str:
+        """“result” or “results”, for screen readers after the count."""
+        return ngettext("result", "results", self.count)
 
 
 @dataclass
