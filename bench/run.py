@@ -80,6 +80,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--datasette-time-limit-ms", type=int, default=30_000)
     parser.add_argument("--no-memory", action="store_true", help="skip the export memory runs")
     parser.add_argument("--no-xlsx", action="store_true", help="skip the XLSX export")
+    parser.add_argument(
+        "--no-uncached",
+        action="store_true",
+        help="skip the second load on ours with DATA_CACHE_SECONDS=0 (nothing kept)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.duration, args.warmup = "2000", 5, 1
@@ -257,6 +262,22 @@ def bench_size(args: argparse.Namespace, servers: Servers, size: int, run_dir: P
     ours_base, ds_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{ds_port}"
     wait_ready(ours, f"{ours_base}/readyz")
     wait_ready(theirs, f"{ds_base}/-/versions.json")
+    # The same app with nothing kept between requests: every request counts and facets.
+    uncached = uncached_base = None
+    if not args.no_uncached:
+        uncached_port = free_port()
+        uncached = servers.start(
+            f"gunicorn-{datasets.label(size)}-uncached",
+            gunicorn_command(
+                uncached_port,
+                workers=args.workers,
+                worker_class=args.worker_class,
+                threads=args.threads,
+            ),
+            {**env, "DATA_CACHE_SECONDS": "0"},
+        )
+        uncached_base = f"http://127.0.0.1:{uncached_port}"
+        wait_ready(uncached, f"{uncached_base}/readyz")
     database = dataset.sqlite_path.stem
 
     result: dict = {"dataset": built, "catalog": {"visible": catalog.visible}, "types": {}}
@@ -274,10 +295,10 @@ def bench_size(args: argparse.Namespace, servers: Servers, size: int, run_dir: P
             print(f"  ! {kind}: {problem}", flush=True)
         row["floor"] = floor.measure(dataset.pg_url, kind, request_cases)
         row["profile"] = profile(env, [our_paths[0]])[0]
-        for system, base, paths_file in (
-            ("ours", ours_base, ours_file),
-            ("datasette", ds_base, ds_file),
-        ):
+        systems = [("ours", ours_base, ours_file), ("datasette", ds_base, ds_file)]
+        if uncached_base:
+            systems.append(("ours_uncached", uncached_base, ours_file))
+        for system, base, paths_file in systems:
             if args.warmup:
                 run_wrk(
                     base,
@@ -308,9 +329,17 @@ def bench_size(args: argparse.Namespace, servers: Servers, size: int, run_dir: P
         row["load_average"] = load_average()
         result["types"][kind] = row
         ours_row, ds_row = row["ours"], row["datasette"]
+        uncached_row = row.get("ours_uncached")
+        uncached_text = (
+            f" | uncached {uncached_row['rps']:.1f} rps p50 {uncached_row['p50_ms'] or 0:.1f} ms"
+            f" ({uncached_row['failures']} failed)"
+            if uncached_row
+            else ""
+        )
         print(
             f"  {BY_NAME[kind].label:<30} ours {ours_row['rps']:7.1f} rps p50"
-            f" {ours_row['p50_ms'] or 0:7.1f} ms ({ours_row['failures']} failed) | Datasette"
+            f" {ours_row['p50_ms'] or 0:7.1f} ms ({ours_row['failures']} failed){uncached_text}"
+            " | Datasette"
             f" {ds_row['rps']:7.1f} rps p50 {ds_row['p50_ms'] or 0:7.1f} ms"
             f" ({ds_row['failures']} failed) | alone p50 {row['ours_alone']['p50_ms'] or 0:.1f} ms"
             f" | floor {row['floor']['p50_ms']:.2f} ms |"
@@ -322,6 +351,8 @@ def bench_size(args: argparse.Namespace, servers: Servers, size: int, run_dir: P
         )
     servers.stop(ours)
     servers.stop(theirs)
+    if uncached:
+        servers.stop(uncached)
     return result
 
 
@@ -358,6 +389,11 @@ def summary(results: dict) -> str:
         f" connections, {meta['options']['duration']:g} s per request type",
     ]
     blocks += [report.comparison_table(size, sizes[str(size)]) for size in measured]
+    blocks += [
+        report.comparison_table(size, sizes[str(size)], ours="ours_uncached")
+        for size in measured
+        if any("ours_uncached" in row for row in sizes[str(size)]["types"].values())
+    ]
     if len(measured) > 1:
         blocks.append(report.growth_table(measured[0], measured[-1], sizes))
     blocks.append(report.profile_table(measured[-1], sizes[str(measured[-1])]))
