@@ -4,13 +4,26 @@ matrix, objectives, consultations."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch
+from django.db.models import BooleanField, Case, Count, Prefetch, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from consultations.models import Consultation, CoOrganizer, Objective, ParticipantShare, Review
+from consultations.models import (
+    Cluster,
+    Consultation,
+    CoOrganizer,
+    Objective,
+    ParticipantShare,
+    Review,
+)
+from recommendations.cache import cached
 from recommendations.history import public_change_log
 from recommendations.models import (
     NO_UPDATE,
@@ -21,6 +34,7 @@ from recommendations.models import (
     Recommendation,
     stale_before,
 )
+from recommendations.views import paginate
 from recommendations.views_follow_up import status_counts
 
 STATUS_COLUMNS = [*FollowUpStatus.choices, (NO_UPDATE, NO_UPDATE_LABEL)]
@@ -44,50 +58,113 @@ def _counts_by(model: type, *fields: str, **filters: Any) -> dict[tuple, int]:
     return {tuple(row[field] for field in fields): row["count"] for row in rows}
 
 
+# A review with more consultations than this is shown by review cluster instead: a
+# column per consultation stops being readable (and, at scale, loadable).
+MATRIX_MAX_CONSULTATIONS = 12
+
+
+@dataclass(frozen=True)
+class MatrixColumn:
+    label: str
+    sublabel: str
+    url: str  # the column's own page, if it has one
+    query: str  # the list filter of its cells, besides the objective
+    key: Any  # the value the counts are grouped by
+
+
 def coverage_matrix(review: Review) -> dict[str, Any]:
-    """Objectives down, the review's consultations across, items counted in each cell."""
-    consultations = list(Consultation.objects.public().filter(review=review).order_by("sequence"))
-    columns = [*consultations, None]  # None: the review's cross-cutting items
+    """Objectives down, the review's consultations across (or its review clusters, when it
+    has many consultations), items counted in each cell."""
+    consultations = list(
+        Consultation.objects.public()
+        .filter(review=review)
+        .select_related("cluster")
+        .order_by("sequence")[: MATRIX_MAX_CONSULTATIONS + 1]
+    )
+    cross_cutting = MatrixColumn(
+        str(_("Cross-cutting")),
+        str(_("COVID-19, conclusions")),
+        "",
+        urlencode({"review": review.slug, "consultation": "none"}),
+        None,
+    )
+    if len(consultations) <= MATRIX_MAX_CONSULTATIONS:
+        by = "consultation_id"
+        columns = [
+            MatrixColumn(
+                str(_("Consultation %(sequence)s") % {"sequence": consultation.sequence}),
+                date_format(consultation.date, "M Y") if consultation.date else "",
+                consultation.get_absolute_url(),
+                urlencode({"consultation": consultation.slug}),
+                consultation.pk,
+            )
+            for consultation in consultations
+        ]
+    else:
+        by = "consultation__cluster__number"
+        columns = [
+            MatrixColumn(
+                str(_("Cluster %(number)s") % {"number": cluster.number}),
+                cluster.title,
+                "",
+                urlencode({"review": review.slug, "cluster": cluster.number}),
+                cluster.number,
+            )
+            for cluster in Cluster.objects.order_by("number")
+        ]
+    columns.append(cross_cutting)
     counts = {
-        kind: _counts_by(
-            model, "objectives__number", "consultation_id", source_document__review=review
-        )
+        kind: _counts_by(model, "objectives__number", by, source_document__review=review)
         for kind, model in ITEM_KINDS
     }
     maximum = max(counts["recommendation"].values(), default=0)
     rows = []
-    for objective in Objective.objects.select_related("cluster"):
+    for objective in Objective.objects.all():
         cells = []
-        for consultation in columns:
-            key = (objective.number, consultation.pk if consultation else None)
+        for column in columns:
+            key = (objective.number, column.key)
             cells.append(
                 {
-                    "consultation": consultation,
+                    "column": column,
                     "recommendations": counts["recommendation"].get(key, 0),
                     "challenges": counts["challenge"].get(key, 0),
                     "good_practices": counts["good-practice"].get(key, 0),
                 }
             )
         rows.append({"objective": objective, "cells": cells})
-    return {"review": review, "columns": columns, "rows": rows, "maximum": maximum}
+    return {
+        "review": review,
+        "columns": columns,
+        "rows": rows,
+        "maximum": maximum,
+        "by_cluster": by != "consultation_id",
+    }
 
 
 def progress_by_objective() -> list[dict[str, Any]]:
     """Recommendations per objective at each follow-up status, and stale ones: one query."""
+    limit = stale_before()
+    # Grouped by stale or not rather than by date: a few hundred rows, not one per date.
     rows = (
         Recommendation.objects.public()
         .with_status()
+        .annotate(
+            is_stale=Case(
+                When(status_as_of__lt=limit, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .order_by()
-        .values("objectives__number", "current_status", "status_as_of")
+        .values("objectives__number", "current_status", "is_stale")
         .annotate(count=Count("pk"))
     )
-    limit = stale_before()
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         cell = counts[row["objectives__number"]]
         cell[row["current_status"]] += row["count"]
         cell["total"] += row["count"]
-        if row["status_as_of"] is not None and row["status_as_of"] < limit:
+        if row["is_stale"]:
             cell["stale"] += row["count"]
     statuses = [*FollowUpStatus.values, NO_UPDATE]
     return [
@@ -105,26 +182,38 @@ def home(request: HttpRequest) -> HttpResponse:
     reviews = list(Review.objects.public().latest_first())
     chosen = request.GET.get("review")
     review = next((r for r in reviews if r.slug == chosen), reviews[0] if reviews else None)
-    totals = {kind.replace("-", "_"): model.objects.public().count() for kind, model in ITEM_KINDS}
+
+    def figures() -> dict[str, Any]:
+        # Counted over every item: kept under the data version (recommendations/cache.py).
+        return {
+            "progress": progress_by_objective(),
+            "matrix": coverage_matrix(review) if review else None,
+            "totals": {
+                kind.replace("-", "_"): model.objects.public().count() for kind, model in ITEM_KINDS
+            },
+            "conclusions": Recommendation.objects.public().filter(is_conclusion=True).count(),
+            "consultation_count": Consultation.objects.public().count(),
+        }
+
     return render(
         request,
         "home.html",
         {
-            "progress": progress_by_objective(),
+            **cached("home", (review.slug if review else None, get_language()), figures),
             "status_columns": STATUS_COLUMNS,
             "reviews": reviews,
             "review": review,
             "unknown_review": bool(chosen) and (review is None or review.slug != chosen),
-            "matrix": coverage_matrix(review) if review else None,
-            "totals": totals,
-            "conclusions": Recommendation.objects.public().filter(is_conclusion=True).count(),
-            "consultation_count": Consultation.objects.public().count(),
         },
     )
 
 
 def objective_list(request: HttpRequest) -> HttpResponse:
-    counts = {kind: _counts_by(model, "objectives__number") for kind, model in ITEM_KINDS}
+    counts = cached(
+        "objective-counts",
+        (),
+        lambda: {kind: _counts_by(model, "objectives__number") for kind, model in ITEM_KINDS},
+    )
     objectives = [
         {
             "objective": objective,
@@ -146,42 +235,62 @@ def _grouped_by_consultation(items: list) -> list[dict[str, Any]]:
     ]
 
 
+# An objective's page shows this many items of each kind, in document order; the rest
+# are a count and a link to the list, which pages, filters and exports them.
+SECTION_ITEMS = 30
+
+
 def objective_detail(request: HttpRequest, number: int) -> HttpResponse:
     objective = get_object_or_404(Objective.objects.select_related("cluster"), number=number)
+
+    def figures() -> dict[str, Any]:
+        return {
+            "counts": {
+                kind: model.objects.public().for_objective(number).count()
+                for kind, model in ITEM_KINDS
+            },
+            "status_counts": status_counts(Recommendation.objects.public().for_objective(number)),
+        }
+
+    kept = cached("objective-page", (number, get_language()), figures)
     sections = []
     for kind, model in ITEM_KINDS:
         items = list(
             model.objects.public()
             .for_objective(number)
             .for_list()
-            .order_by("source_document__date", "consultation__sequence", "reference_sort_key")
+            .select_related("consultation__review")
+            .in_document_order()[:SECTION_ITEMS]
         )
         sections.append(
             {
                 "kind": kind,
                 "model": model,
-                "count": len(items),
+                "count": kept["counts"][kind],
+                "shown": len(items),
                 "groups": _grouped_by_consultation(items),
             }
         )
     return render(
         request,
         "consultations/objective_detail.html",
-        {
-            "objective": objective,
-            "sections": sections,
-            "status_counts": status_counts(Recommendation.objects.public().for_objective(number)),
-        },
+        {"objective": objective, "sections": sections, "status_counts": kept["status_counts"]},
     )
 
 
 def consultation_list(request: HttpRequest) -> HttpResponse:
+    """The consultations, a page at a time, grouped by review, with their items counted."""
     consultations = (
         Consultation.objects.public()
         .select_related("review", "cluster")
         .order_by("-review__cycle", "review__region", "sequence")
     )
-    counts = {kind: _counts_by(model, "consultation_id") for kind, model in ITEM_KINDS}
+    page = paginate(request, consultations, CONSULTATIONS_PER_PAGE)
+    on_page = [consultation.pk for consultation in page.object_list]
+    counts = {
+        kind: _counts_by(model, "consultation_id", consultation_id__in=on_page)
+        for kind, model in ITEM_KINDS
+    }
     rows = [
         {
             "consultation": consultation,
@@ -189,9 +298,16 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
             "challenges": counts["challenge"].get((consultation.pk,), 0),
             "good_practices": counts["good-practice"].get((consultation.pk,), 0),
         }
-        for consultation in consultations
+        for consultation in page.object_list
     ]
-    return render(request, "consultations/consultation_list.html", {"rows": rows})
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {"rows": rows, "page": page, "query_string": ""},
+    )
+
+
+CONSULTATIONS_PER_PAGE = 50
 
 
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -8,16 +8,19 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from recommendations.cache import cached
 from recommendations.models import (
     NO_UPDATE,
     NO_UPDATE_LABEL,
@@ -50,12 +53,15 @@ def update_list(request: HttpRequest) -> HttpResponse:
     """Recent published updates, newest first, filtered by status and country."""
     form = UpdateListForm(request.GET or None)
     updates = Update.objects.public().for_list().latest_first()
+    chosen = {"status": "", "country": ""}
     if form.is_bound and form.is_valid():
-        if form.cleaned_data["status"]:
-            updates = updates.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["country"]:
-            updates = updates.for_country(form.cleaned_data["country"])
-    page = paginate(request, updates, settings.LIST_PAGE_SIZE)
+        chosen = {name: form.cleaned_data[name] for name in chosen}
+        if chosen["status"]:
+            updates = updates.filter(status=chosen["status"])
+        if chosen["country"]:
+            updates = updates.for_country(chosen["country"])
+    count = cached("update-count", tuple(chosen.items()), updates.count)
+    page = paginate(request, updates, settings.LIST_PAGE_SIZE, count=count)
     remaining = request.GET.copy()
     remaining.pop("page", None)
     return render(
@@ -67,18 +73,26 @@ def update_list(request: HttpRequest) -> HttpResponse:
 
 def status_counts(recommendations: QuerySet, *, country: str | None = None) -> dict[str, Any]:
     """How many recommendations stand at each status, and how many are stale: one query."""
+    limit = stale_before()
+    # Grouped by status and by stale or not: a dozen rows, whatever the number of dates.
     rows = (
         recommendations.order_by()
         .with_status(country=country)
-        .values("current_status", "status_as_of")
+        .annotate(
+            is_stale=Case(
+                When(status_as_of__lt=limit, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values("current_status", "is_stale")
         .annotate(count=Count("pk"))
     )
     counts: Counter = Counter()
     stale = 0
-    limit = stale_before()
     for row in rows:
         counts[row["current_status"]] += row["count"]
-        if row["status_as_of"] is not None and row["status_as_of"] < limit:
+        if row["is_stale"]:
             stale += row["count"]
     return {
         "rows": [
@@ -98,41 +112,53 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code not in dict(countries):
         raise Http404
     country = Country(code)
-    followed = (
-        Recommendation.objects.public()
-        .filter(updates__in=Update.objects.public().for_country(code))
-        .distinct()
+    followed = Recommendation.objects.public().filter(
+        Exists(Update.objects.public().for_country(code).filter(recommendation=OuterRef("pk")))
     )
+    updates = Update.objects.public().for_country(code)
+
+    def figures() -> dict[str, Any]:
+        return {
+            "counts": status_counts(followed, country=code),
+            "updates": updates.count(),
+        }
+
+    kept = cached("country-page", (code, get_language(), timezone.localdate()), figures)
     recommendations = list(
-        Recommendation.objects.filter(pk__in=followed.values("pk"))
-        .for_list()
-        .with_status(country=code)
-        .in_document_order()
+        followed.for_list().with_status(country=code).in_document_order()[:COUNTRY_ITEMS]
     )
-    updates = list(Update.objects.public().for_country(code).for_list().latest_first())
     return render(
         request,
         "recommendations/country_detail.html",
         {
             "country": country,
             "recommendations": recommendations,
-            "updates": updates,
-            "counts": status_counts(
-                Recommendation.objects.filter(pk__in=followed.values("pk")), country=code
-            ),
+            "updates": list(updates.for_list().latest_first()[:COUNTRY_ITEMS]),
+            "counts": kept["counts"],
+            "update_count": kept["updates"],
+            "shown": COUNTRY_ITEMS,
             "stale_before": stale_before(),
         },
     )
 
 
+# A country's page shows this many recommendations and updates; the rest are counted and
+# a link away, in the lists that page, filter and export them.
+COUNTRY_ITEMS = 50
+
+
 def country_list(request: HttpRequest) -> HttpResponse:
     """Countries with published follow-up, and how many updates each has."""
-    rows = (
-        Update.objects.public()
-        .filter(scope=UpdateScope.COUNTRY)
-        .order_by()
-        .values("country")
-        .annotate(updates=Count("pk"), recommendations=Count("recommendation", distinct=True))
+    rows = cached(
+        "countries",
+        (),
+        lambda: list(
+            Update.objects.public()
+            .filter(scope=UpdateScope.COUNTRY)
+            .order_by()
+            .values("country")
+            .annotate(updates=Count("pk"), recommendations=Count("recommendation", distinct=True))
+        ),
     )
     listed = sorted(
         ({**row, "country": Country(row["country"])} for row in rows),

@@ -406,8 +406,14 @@ def _parameters(result: dict[str, Any]) -> Any:
             yield from operation.get("parameters", [])
 
 
+# A vocabulary longer than this is not listed in the schema: its values are one request
+# away (/api/v1/consultations/...), and 20,000 slugs in every list's schema help nobody.
+MAX_SCHEMA_ENUM = 200
+
+
 def filter_choices() -> dict[str, list[str]]:
-    """The values each slug filter accepts now, as the FilterSets' querysets give them."""
+    """The values each slug filter accepts now, as the FilterSets' querysets give them
+    (none for a vocabulary longer than MAX_SCHEMA_ENUM)."""
     from django_filters import ChoiceFilter
 
     from recommendations.api.update_filters import UpdateFilterSet
@@ -423,7 +429,7 @@ def filter_choices() -> dict[str, list[str]]:
         filterset = filterset_class({}, queryset=model.objects.none())
         for name, field in filterset.filters.items():
             try:
-                values = accepted_values(filterset, name)
+                values = accepted_values(filterset, name, limit=MAX_SCHEMA_ENUM)
                 if not values and isinstance(field, ChoiceFilter):
                     # Choices drf-spectacular leaves out: those computed when asked.
                     given = field.extra.get("choices")

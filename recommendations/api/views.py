@@ -43,13 +43,20 @@ from recommendations.models import Actor, Challenge, GoodPractice, Item, Recomme
 MAX_LISTED_CHOICES = 30
 
 
-def accepted_values(filterset: ItemFilterSet, name: str) -> list[str]:
-    """The values a model-choice filter accepts, as the API's errors and schema list them."""
+def accepted_values(filterset: ItemFilterSet, name: str, *, limit: int) -> list[str]:
+    """The values a model-choice filter accepts, as the API's errors and schema list them;
+    none when there are more than ``limit`` (20,000 consultation slugs list nothing useful,
+    and reading them all would cost every error and the schema seconds)."""
     field = filterset.filters[name]
     if not isinstance(field, ModelChoiceFilter):
         return []
     queryset = field.get_queryset(filterset.request)
-    values = [str(value) for value in queryset.values_list(field.extra["to_field_name"], flat=True)]
+    values = [
+        str(value)
+        for value in queryset.values_list(field.extra["to_field_name"], flat=True)[: limit + 1]
+    ]
+    if len(values) > limit:
+        return []
     if field.extra.get("null_label") is not None:
         values.append(field.extra.get("null_value", "null"))
     return values
@@ -72,8 +79,8 @@ class ItemFilterBackend(DjangoFilterBackend):
             errors: dict[str, list[str]] = {}
             for name, messages in filterset.errors.items():
                 errors[name] = [str(message) for message in messages]
-                values = accepted_values(filterset, name)
-                if 0 < len(values) <= MAX_LISTED_CHOICES:
+                values = accepted_values(filterset, name, limit=MAX_LISTED_CHOICES)
+                if values:
                     errors[name].append(_("Accepted: %(values)s.") % {"values": ", ".join(values)})
             raise ValidationError(errors)
         if isinstance(filterset, ItemFilterSet):

@@ -463,3 +463,16 @@ def test_a_record_id_is_documented_as_the_endpoints_read_it(schema, client):
             ), path
     suffixed = client.get("/api/v1/organizations/migrant-forum-asia.csv/")
     assert suffixed["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_long_vocabularies_are_named_not_listed(client, monkeypatch):
+    from gcm_review.api import schema
+
+    monkeypatch.setattr(schema, "MAX_SCHEMA_ENUM", 3)
+    document = client.get("/api/schema/", {"format": "json"}).json()
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in document["paths"]["/api/v1/recommendations/"]["get"]["parameters"]
+    }
+    assert "enum" not in parameters["consultation"]["schema"]  # 4 consultations: too many
+    assert parameters["review"]["schema"]["enum"] == ["asia-pacific-2020-21"]

@@ -206,3 +206,53 @@ def test_the_matrix_abbreviations_are_expanded(client, imported):
     assert '<abbr title="challenges" aria-hidden="true">C</abbr>' in content
     assert '<abbr title="good practices" aria-hidden="true">GP</abbr>' in content
     assert 'challenges (<abbr title="challenges">C</abbr>)' in content
+
+
+# Bounded at scale ---------------------------------------------------------------------------
+
+
+def test_an_objective_page_shows_the_first_items_and_links_to_the_rest(
+    client, imported, monkeypatch
+):
+    from consultations import views
+
+    monkeypatch.setattr(views, "SECTION_ITEMS", 2)
+    total = Recommendation.objects.public().filter(objectives__number=6).count()
+    assert total > 2
+    content = text(client.get("/objectives/6/"))
+    assert f"The first 2 of {total}, in document order." in content
+    assert f'href="/recommendations/?objective=6">See all {total}</a>' in content
+    section = content.split('id="section-recommendation"')[1].split("</section>")[0]
+    assert len(re.findall(r'<li><a href="/recommendations/escap-gcm-2021-crp-2/', section)) == 2
+
+
+def test_the_consultations_list_is_paged(client, imported, monkeypatch):
+    from consultations import views
+
+    monkeypatch.setattr(views, "CONSULTATIONS_PER_PAGE", 3)
+    first = text(client.get("/consultations/"))
+    second = text(client.get("/consultations/", {"page": 2}))
+    assert "Page 1 of 2" in first
+    assert "Page 2 of 2" in second
+    slugs = {
+        slug
+        for page in (first, second)
+        for slug in re.findall(r'href="/consultations/(asia-pacific-2020-21-\d)/"', page)
+    }
+    assert slugs == {f"asia-pacific-2020-21-{n}" for n in range(1, 5)}
+
+
+def test_a_review_with_many_consultations_is_shown_by_review_cluster(client, imported, monkeypatch):
+    from consultations import views
+
+    monkeypatch.setattr(views, "MATRIX_MAX_CONSULTATIONS", 3)
+    content = text(client.get("/"))
+    assert "by GCM objective and review cluster" in content
+    link = "/recommendations/?objective=20&amp;review=asia-pacific-2020-21&amp;cluster=3"
+    cell = re.search(re.escape(link) + r'">(\d+)<', content)
+    assert cell, "a cell per objective and cluster, linking to the list"
+    listed = client.get(
+        "/recommendations/", {"objective": 20, "review": "asia-pacific-2020-21", "cluster": 3}
+    )
+    assert f"{cell[1]} recommendations" in listed.content.decode()
+    assert "Cluster 3" in content

@@ -337,3 +337,15 @@ def test_follow_up_pages_run_a_fixed_number_of_queries(client, url):
             evidence=[("C", "https://example.org/c"), ("D", "https://example.org/d")],
         )
     assert _queries(client, url) == first
+
+
+def test_a_country_page_shows_the_first_items_and_links_to_the_rest(client, followed, monkeypatch):
+    from recommendations import views_follow_up
+
+    monkeypatch.setattr(views_follow_up, "COUNTRY_ITEMS", 1)
+    for reference in ("17(b)", "17(c)"):
+        make_update(recommendation=Recommendation.objects.get(reference=reference), country="PH")
+    content = text(client.get("/countries/PH/"))
+    assert "The first 1 of 3, in document order." in content
+    assert "The latest 1 of 3 updates." in content
+    assert 'href="/updates/?country=PH">All 3 updates for this country</a>' in content
