@@ -209,6 +209,12 @@ class Update(Publishable, TimeStamped):
                 name="update_latest_per_rec",
             ),
             models.Index(fields=["country", "publication_state"], name="update_country"),
+            # The public lists of updates, newest first, and their deep pages.
+            models.Index(
+                fields=["-as_of", "-created_at", "-id"],
+                name="update_published_latest",
+                condition=Q(publication_state=PublicationState.PUBLISHED),
+            ),
         ]
 
     def __str__(self) -> str:
