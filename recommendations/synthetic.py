@@ -429,7 +429,9 @@ def analyze() -> None:
             for table in [model._meta.db_table]
         }
     )
-    command = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+    # VACUUM cannot run inside a transaction (a test's, say): there, statistics only.
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    command = "VACUUM ANALYZE" if vacuum else "ANALYZE"
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'{command} "{table}"')
