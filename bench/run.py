@@ -318,14 +318,16 @@ def bench_size(args: argparse.Namespace, servers: Servers, size: int, run_dir: P
             ).as_dict()
         # One connection, one request at a time: our latency without queueing, the figure
         # that compares with the floor (the floor's SQL also runs alone).
-        row["ours_alone"] = run_wrk(
-            ours_base,
-            ours_file,
-            duration=max(2, args.duration / 3),
-            connections=1,
-            threads=1,
-            timeout=args.timeout,
-        ).as_dict()
+        for name, base in (("ours_alone", ours_base), ("ours_uncached_alone", uncached_base)):
+            if base:
+                row[name] = run_wrk(
+                    base,
+                    ours_file,
+                    duration=max(2, args.duration / 3),
+                    connections=1,
+                    threads=1,
+                    timeout=args.timeout,
+                ).as_dict()
         row["load_average"] = load_average()
         result["types"][kind] = row
         ours_row, ds_row = row["ours"], row["datasette"]

@@ -291,11 +291,15 @@ class ItemFilterSet(django_filters.FilterSet):
             timezone.localdate().isoformat(),
         )
 
-    def uncontrolled_values(self, facets: Iterable[Facet]) -> list[tuple[str, str]]:
+    def uncontrolled_values(self, facets: Iterable[Facet | str]) -> list[tuple[str, str]]:
         """The bound filter values that the list form has no control for (a filter with
         no facet, a facet left out), as (parameter, value) pairs: the form carries them
-        in hidden fields, so changing a facet does not silently drop them."""
-        shown = {*self.FORM_CONTROLS, *(facet.parameter for facet in facets)}
+        in hidden fields, so changing a facet does not silently drop them. ``facets``:
+        the facets shown, or their parameters."""
+        shown = {
+            *self.FORM_CONTROLS,
+            *(facet if isinstance(facet, str) else facet.parameter for facet in facets),
+        }
         if not hasattr(self.data, "getlist"):
             return []
         return [

@@ -10,14 +10,17 @@ from django.conf import settings
 from django.core.paginator import Page
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
 from consultations.publication import PublicationState
 from gcm_review.paging import ListPaginator
+from recommendations.cache import cached
 from recommendations.exports import citation, export_response, permalink
 from recommendations.filters import (
     ORDERING,
@@ -154,12 +157,13 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
         for fmt, label in (("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("json", "JSON"))
     ]
     count = page.paginator.count
-    facets = filterset.facets()
+    panel = cached("facet-panel", filterset.cache_key(), lambda: facet_panel(filterset))
     context = {
         "kind": config,
         "filterset": filterset,
-        "facets": facets,
-        "hidden_filters": filterset.uncontrolled_values(facets),
+        # Rendered by our template, which escaped every value.
+        "facet_panel": mark_safe(panel.html),
+        "hidden_filters": filterset.uncontrolled_values(panel.parameters),
         "problems": problems,
         "size_problem": size_problem,
         "page": page,
@@ -179,6 +183,23 @@ def item_list(request: HttpRequest, kind: str) -> HttpResponse:
         else "recommendations/item_list.html"
     )
     return render(request, template, context)
+
+
+@dataclass(frozen=True)
+class FacetPanel:
+    html: str
+    parameters: list[str]
+
+
+def facet_panel(filterset: ItemFilterSet) -> FacetPanel:
+    """The list's facets as the form shows them. It depends on the filters and the data
+    alone, so it is kept like the counts it shows: rendering a hundred choices cost as
+    much as the rest of the page."""
+    facets = filterset.facets()
+    return FacetPanel(
+        html=render_to_string("recommendations/includes/_facets.html", {"facets": facets}),
+        parameters=[facet.parameter for facet in facets],
+    )
 
 
 def count_label(config: Kind, count: int, query: str) -> str:
