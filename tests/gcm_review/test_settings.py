@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRINT_DATABASE = (
     "import django; from django.conf import settings; django.setup(); "
@@ -87,6 +89,19 @@ def test_postgres_url_uses_persistent_connections():
     )
     engine, name, age, _debug = result.stdout.split()
     assert (engine, name, age) == ("django.db.backends.postgresql", "gcm", "60")
+
+
+@pytest.mark.parametrize(
+    ("given", "workers"), [({}, "0"), ({"DATABASE_PARALLEL_WORKERS": "2"}, "2")]
+)
+def test_postgres_parallel_workers_are_off_unless_asked_for(given, workers):
+    result = run_settings(
+        {**PRODUCTION, "DATABASE_URL": "postgres://gcm:secret@db.internal:5432/gcm", **given},
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DATABASES['default']['OPTIONS']['options'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"-c max_parallel_workers_per_gather={workers}"
 
 
 def test_postgres_driver_is_psycopg_3():
