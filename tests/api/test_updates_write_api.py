@@ -341,6 +341,9 @@ def test_a_reviewer_publishes_and_the_public_then_sees_the_status(client, focal_
     status = client.get(f"/api/v1/recommendations/{ID_17B}/").json()["status"]
     assert (status["code"], status["as_of"]) == ("in_progress", "2025-03-31")
     assert status["by_country"][0]["country"] == "PH"
+    # The status the database keeps moved with the API's write: filters and facets see it.
+    listed = client.get("/api/v1/recommendations/", {"status": "in_progress"}).json()
+    assert [row["id"] for row in listed["results"]] == [ID_17B]
 
 
 def test_a_published_update_is_changed_only_by_reviewers(focal_client, own_draft):

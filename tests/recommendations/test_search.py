@@ -128,3 +128,10 @@ def test_the_search_vector_index_is_used(imported):
 def test_the_import_command_keeps_vectors_after_a_re_import(imported):
     call_command("import_report", "recommendations/data/escap-gcm-2021-crp-2", verbosity=0)
     assert Recommendation.objects.filter(search_vector__isnull=True).count() == 0
+
+
+def test_the_generator_fills_it():
+    call_command("generate_synthetic", "--recommendations", "40", "--seed", "9", verbosity=0)
+    assert Recommendation.objects.count() == 40
+    assert not Recommendation.objects.filter(search_vector__isnull=True).exists()
+    assert not Challenge.objects.filter(search_vector__isnull=True).exists()
