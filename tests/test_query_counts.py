@@ -386,11 +386,14 @@ class Count:
 
 
 def _consume(response: Any) -> None:
+    """Read the body to its end. The test client closes the response itself, with the
+    connection-closing signal held off: a second ``response.close()`` here would send
+    ``request_finished`` and close the test's connection (inside its transaction) on
+    PostgreSQL."""
     if response.streaming:
         b"".join(response.streaming_content)
     else:
         response.content  # noqa: B018 - render it
-    response.close()
 
 
 def count(client: Client, url: str) -> Count:
