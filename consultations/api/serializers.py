@@ -28,6 +28,7 @@ from consultations.models import (
     SourceDocument,
     StakeholderGroup,
 )
+from gcm_review.api.links import RecordLink
 
 URL_HELP = _("This record in the API.")
 
@@ -53,7 +54,7 @@ class ClusterSerializer(serializers.ModelSerializer):
         slug_field="number",
         help_text=_("Numbers of the objectives this cluster reviews."),
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:cluster-detail",
         lookup_field="number",
         lookup_url_kwarg="id",
@@ -84,7 +85,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
     html_url = serializers.SerializerMethodField(
         help_text=_("The objective's page on the public site.")
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:objective-detail",
         lookup_field="number",
         lookup_url_kwarg="id",
@@ -110,7 +111,7 @@ class GuidingPrincipleSerializer(serializers.ModelSerializer):
     compact_paragraph = serializers.CharField(
         read_only=True, help_text=_("Its paragraph in the Compact, e.g. 15(g).")
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:principle-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",
@@ -127,7 +128,7 @@ class StakeholderGroupSerializer(serializers.ModelSerializer):
     name = serializers.CharField(
         read_only=True, help_text=_("The group, as paragraph 44 of the Compact names it.")
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:stakeholder-group-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",
@@ -196,7 +197,7 @@ class ConsultationLinkSerializer(serializers.ModelSerializer):
     id = serializers.SlugField(source="slug", read_only=True, help_text=_("Slug."))
     title = serializers.CharField(read_only=True, help_text=_("The consultation's theme."))
     date = serializers.DateField(read_only=True, help_text=_("When it was held."))
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:consultation-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",
@@ -213,7 +214,7 @@ class SourceDocumentLinkSerializer(serializers.ModelSerializer):
     symbol = serializers.CharField(
         read_only=True, help_text=_("The UN symbol, e.g. ESCAP/GCM/2021/CRP.2.")
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:source-document-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",
@@ -251,7 +252,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     source_documents = SourceDocumentLinkSerializer(
         many=True, read_only=True, help_text=_("The documents its records come from.")
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:review-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",
@@ -293,7 +294,7 @@ class SourceDocumentSerializer(serializers.ModelSerializer):
         source="url",
         help_text=_("Where the document can be read, e.g. on the UN website; null when unknown."),
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:source-document-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",
@@ -414,7 +415,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     html_url = serializers.SerializerMethodField(
         help_text=_("The consultation's page on the public site.")
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:consultation-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",

@@ -27,6 +27,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from consultations.models import Consultation, SourceDocument
+from gcm_review.api.links import RecordLink
 from recommendations.api.update_serializers import (
     StatusSerializer,
     place_status_data,
@@ -49,7 +50,7 @@ def _link_serializer(model: type[Item], view_name: str) -> type[serializers.Mode
         reference = serializers.CharField(
             read_only=True, help_text=_("Paragraph reference as printed, e.g. 15(e).")
         )
-        url = serializers.HyperlinkedIdentityField(
+        url = RecordLink(
             view_name=view_name,
             lookup_field="public_id",
             lookup_url_kwarg="id",
@@ -258,8 +259,8 @@ class ItemSerializer(serializers.ModelSerializer):
         }
 
 
-def _url_field(view_name: str) -> serializers.HyperlinkedIdentityField:
-    return serializers.HyperlinkedIdentityField(
+def _url_field(view_name: str) -> RecordLink:
+    return RecordLink(
         view_name=view_name, lookup_field="public_id", lookup_url_kwarg="id", help_text=URL_HELP
     )
 
@@ -423,7 +424,7 @@ class AddresseeSerializer(serializers.ModelSerializer):
     description = serializers.CharField(
         read_only=True, help_text=_("What the category covers; may be empty.")
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:addressee-detail",
         lookup_field="slug",
         lookup_url_kwarg="id",

@@ -20,6 +20,7 @@ from rest_framework import serializers
 from consultations.api.organizations import slug_of
 from consultations.models import Organization
 from consultations.publication import PublicationState
+from gcm_review.api.links import RecordLink
 from recommendations.models import (
     NO_UPDATE,
     NO_UPDATE_LABEL,
@@ -99,7 +100,7 @@ class RecommendationSummarySerializer(serializers.ModelSerializer):
     reference = serializers.CharField(
         read_only=True, help_text=_("Paragraph reference as printed, e.g. 17(b).")
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:recommendation-detail",
         lookup_field="public_id",
         lookup_url_kwarg="id",
@@ -126,7 +127,7 @@ class UpdateSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("Stable public identifier of the update (a UUID)."),
     )
-    url = serializers.HyperlinkedIdentityField(
+    url = RecordLink(
         view_name="api:update-detail",
         lookup_field="public_id",
         lookup_url_kwarg="id",
