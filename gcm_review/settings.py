@@ -6,6 +6,7 @@ Nothing here differs between machines except through the environment.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -179,6 +180,12 @@ else:
 # Counts and facet counts of lists, kept under the data version (recommendations/cache.py):
 # a write changes the version, so no entry outlives the data it counted. 0 switches it off.
 DATA_CACHE_SECONDS = env_int("DATA_CACHE_SECONDS", 3600)
+
+# The whole-dataset zip (/data/gcm-review-tracker.zip), kept per data version: writing it
+# takes minutes at scale (recommendations/datasets.py). Shared by the processes of a host.
+DATA_PACKAGE_DIR = env_str("DATA_PACKAGE_DIR") or str(
+    Path(tempfile.gettempdir()) / "gcm-review-tracker-packages"
+)
 
 # --- Passwords and sessions -------------------------------------------------
 

@@ -2,15 +2,24 @@
 
 CSV and JSON per kind (the same columns as the list exports), a ``datapackage.json``
 describing every file and field, and a README with the licence and how to cite.
-The zip is written to a temporary file, not built in memory, so its size does not
-matter.
+The zip is written to a file, not built in memory, so its size does not matter.
+
+At the scale of every regional review (200,000 recommendations) writing it takes
+minutes, longer than a request may last. It is therefore kept on disk
+(``DATA_PACKAGE_DIR``), one file per data version (recommendations/models/data_version.py)
+and site address: a write changes the version, so the next download builds a new one,
+and ``manage.py build_data_package`` builds it ahead of the first download.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import tempfile
 import zipfile
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -18,6 +27,7 @@ from django.utils import timezone
 
 from recommendations.exports import columns_for, csv_stream, json_stream
 from recommendations.models import Challenge, GoodPractice, Item, Recommendation
+from recommendations.models.data_version import data_version
 
 RESOURCES: list[tuple[str, type[Item]]] = [
     ("recommendations", Recommendation),
@@ -143,9 +153,55 @@ def write_data_package(target: IO[bytes], base_url: str) -> None:
         archive.writestr(f"{PACKAGE_NAME}/README.md", readme(base_url))
 
 
-def data_package_file(base_url: str) -> IO[bytes]:
-    """The zip in a temporary file, rewound, ready to stream."""
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it after streaming
-    write_data_package(handle, base_url)
-    handle.seek(0)
-    return handle
+# A build interrupted (the process killed) leaves its partial file: removed after this long.
+ABANDONED_SECONDS = 24 * 3600
+
+
+def data_package_path(base_url: str) -> Path:
+    """The zip of the published dataset as it is now: the kept file, or a new one."""
+    directory = Path(settings.DATA_PACKAGE_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    version = data_version()
+    # The database's name too: another database (a restored copy, the tests') may have
+    # reached the same version number with other rows.
+    identity = "|".join(
+        [
+            str(settings.DATABASES["default"]["NAME"]),
+            str(version.number),
+            str(version.changed_at),
+            base_url,
+        ]
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:24]
+    path = directory / f"{PACKAGE_NAME}-v{version.number}-{digest}.zip"
+    if path.exists():
+        return path
+    # Written under another name, then renamed: a download never sees a partial zip, and
+    # two processes building at once each rename a whole one.
+    with tempfile.NamedTemporaryFile(
+        dir=directory, prefix=".building-", suffix=".zip", delete=False
+    ) as handle:
+        try:
+            write_data_package(handle, base_url)
+        except BaseException:
+            handle.close()
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, path)
+    _remove_outdated(directory, keep=path, current=f"{PACKAGE_NAME}-v{version.number}-")
+    return path
+
+
+def _remove_outdated(directory: Path, keep: Path, current: str) -> None:
+    """Zips of earlier versions (those of other site addresses at this version stay), and
+    builds abandoned long ago. A download under way keeps reading a file removed meanwhile."""
+    built = keep.stat().st_mtime
+    for pattern, before in (
+        (f"{PACKAGE_NAME}-v*.zip", built),
+        (".building-*.zip", built - ABANDONED_SECONDS),
+    ):
+        for other in directory.glob(pattern):
+            # Another process may remove it first.
+            with contextlib.suppress(FileNotFoundError):
+                if not other.name.startswith(current) and other.stat().st_mtime < before:
+                    other.unlink()

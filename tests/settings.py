@@ -6,10 +6,13 @@ runs on SQLite by default and on PostgreSQL when it points at one.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 40)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_HTTPS", "false")
+# Each run its own kept data packages (recommendations/datasets.py).
+os.environ.setdefault("DATA_PACKAGE_DIR", tempfile.mkdtemp(prefix="gcm-test-packages-"))
 
 from gcm_review.settings import *  # noqa: F403
 from gcm_review.settings import STORAGES
