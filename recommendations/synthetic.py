@@ -1,13 +1,15 @@
 """A deterministic synthetic dataset at scale, for benchmarks and load tests.
 
-Same seed, same rows: every value comes from one ``random.Random(seed)``, and public
-identifiers derive from synthetic document symbols, never from database ids. The
-shape follows the real data: regional reviews over several cycles, many source
-documents, four consultations per document (one per review cluster), challenges,
-good practices and recommendations tagged with 1-4 objectives and principles, links
-between them, and follow-up updates across the region's countries. Text is drawn
-from a word chain learnt from the 2021 report, so its length and vocabulary are
-those of real recommendations.
+Same seed, same rows: every value comes from ``random.Random(seed)`` (the follow-up
+updates from a second stream derived from the seed, drawn before the recommendations
+are written so that each is written with its overall status), and public identifiers
+derive from synthetic document symbols, never from database ids. The shape follows the
+real data: regional reviews over several cycles, many source documents, four
+consultations per document (one per review cluster), challenges, good practices and
+recommendations tagged with 1-4 objectives and principles, links between them, and
+follow-up updates across the region's countries. Text is drawn from a word chain
+learnt from the 2021 report, so its length and vocabulary are those of real
+recommendations.
 
 Rows are written in bulk. Records go through django-simple-history's
 ``bulk_create_with_history`` so each has its creation in the history; the rows of
@@ -372,6 +374,27 @@ def generate(plan: Plan, *, progress: Callable[[str], None] = lambda message: No
                 if kind == "recommendation" and consultation is None:
                     item.is_conclusion = rng.random() < 0.5
                 items[kind].append(item)
+    # The recommendations' overall status is written with them, from the updates drawn
+    # ahead (their own random stream), not rewritten afterwards: at 200,000 rewriting
+    # them took most of the load on PostgreSQL (every index of each row written again,
+    # the trigram index of its text among them). The database's own computation,
+    # ``refresh`` at the end, then finds nothing to write, or corrects what differs.
+    with triggers.suspended_status():
+        updates = UpdateDraws(plan, items["recommendation"], organizations, chain)
+        updates.set_statuses(items["recommendation"])
+        _insert_items(items, models, report, progress)
+        _tags_and_links(items, models, objectives, by_cluster, principles, actors, rng, report)
+        progress("tags and links")
+        _updates(updates, items["recommendation"], report, progress)
+    return report
+
+
+def _insert_items(
+    items: dict[str, list[Item]],
+    models: dict[str, type[Item]],
+    report: Report,
+    progress: Callable[[str], None],
+) -> None:
     for kind, model in models.items():
         created = []
         for batch in _batched(items[kind]):
@@ -382,7 +405,17 @@ def generate(plan: Plan, *, progress: Callable[[str], None] = lambda message: No
         report.add(str(model._meta.verbose_name_plural), len(created))
         progress(f"{len(created)} {model._meta.verbose_name_plural}")
 
-    # Tags and links ------------------------------------------------------------------------
+
+def _tags_and_links(
+    items: dict[str, list[Item]],
+    models: dict[str, type[Item]],
+    objectives: list[Objective],
+    by_cluster: dict[int, list[Objective]],
+    principles: list[GuidingPrinciple],
+    actors: list[Actor],
+    rng: random.Random,
+    report: Report,
+) -> None:
     for kind, model in models.items():
         owner = f"{model._meta.model_name}_id"
         objective_rows, principle_rows = [], []
@@ -404,14 +437,6 @@ def generate(plan: Plan, *, progress: Callable[[str], None] = lambda message: No
         report.add("objective tags", len(objective_rows))
         report.add("principle tags", len(principle_rows))
     _link(items, actors, rng, report)
-    progress("tags and links")
-
-    # Follow-up updates -------------------------------------------------------------------
-    # The recommendations' overall status is computed once, after the last update, not
-    # rewritten at every one of them.
-    with triggers.suspended_status():
-        _updates(plan, items["recommendation"], organizations, chain, rng, report, progress)
-    return report
 
 
 def analyze() -> None:
@@ -491,69 +516,107 @@ def _link(
     report.add("links", len(challenges) + len(practices))
 
 
+class UpdateDraws:
+    """The follow-up updates, drawn from their own random stream (derived from the seed),
+    so that they can be drawn twice: once before the recommendations are written, for
+    each one's overall status, then again, identically, to be written after them. Twice
+    rather than kept: 500,000 updates as objects would hold gigabytes."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        recommendations: list[Recommendation],
+        organizations: list[Organization],
+        chain: TextSource,
+    ) -> None:
+        self.plan = plan
+        self.organizations = organizations
+        self.chain = chain
+        regions = {review.pk: review.region for review in Review.objects.all()}
+        document_region = {
+            pk: regions[review_id]
+            for pk, review_id in SourceDocument.objects.values_list("pk", "review_id")
+        }
+        self.countries = [
+            REGION_COUNTRIES[document_region[recommendation.source_document_id]]
+            for recommendation in recommendations
+        ]
+
+    def __iter__(self) -> Iterator[tuple[int, Update, list[tuple[str, str]]]]:
+        """(index of the recommendation, the update without it, its evidence links)."""
+        if not self.countries:
+            return
+        rng = random.Random(f"{self.plan.seed}:updates")
+        span = (END - START).days
+        for made in range(self.plan.updates):
+            index = rng.randrange(len(self.countries))
+            scope = rng.choices(
+                [UpdateScope.COUNTRY, UpdateScope.REGIONAL, UpdateScope.MULTI_COUNTRY],
+                weights=[90, 6, 4],
+            )[0]
+            update = Update(
+                status=rng.choice(STATUSES),
+                as_of=START + datetime.timedelta(days=rng.randrange(span)),
+                description=self.chain.paragraph(rng, rng.randint(15, 45)),
+                scope=scope,
+                country=rng.choice(self.countries[index]) if scope == UpdateScope.COUNTRY else "",
+                reported_by_id=self.organizations[rng.randrange(len(self.organizations))].pk,
+                responsible_body=rng.choice(
+                    [
+                        "Ministry of Labour",
+                        "Ministry of Foreign Affairs",
+                        "",
+                        "National Statistics Office",
+                    ]
+                ),
+                publication_state=rng.choices(
+                    [
+                        PublicationState.PUBLISHED,
+                        PublicationState.DRAFT,
+                        PublicationState.IN_REVIEW,
+                    ],
+                    weights=[90, 5, 5],
+                )[0],
+            )
+            update.public_id = _uuid(rng)
+            links = [
+                (f"Evidence {made + 1}.{n}", f"https://example.org/evidence/{made + 1}/{n}")
+                for n in range(rng.choices([0, 1, 2], weights=[50, 35, 15])[0])
+            ]
+            yield index, update, links
+
+    def set_statuses(self, recommendations: list[Recommendation]) -> None:
+        """Each recommendation's overall status as the database derives it: its latest
+        published update by date, the one written last among those of the same date."""
+        for index, update, _links in self:
+            if update.publication_state != PublicationState.PUBLISHED:
+                continue
+            recommendation = recommendations[index]
+            latest = recommendation.overall_status_as_of
+            if latest is None or update.as_of >= latest:
+                recommendation.overall_status = update.status
+                recommendation.overall_status_as_of = update.as_of
+
+
 def _updates(
-    plan: Plan,
+    updates: UpdateDraws,
     recommendations: list[Recommendation],
-    organizations: list[Organization],
-    chain: TextSource,
-    rng: random.Random,
     report: Report,
     progress: Callable[[str], None],
 ) -> None:
-    if not recommendations or not plan.updates:
-        return
-    span = (END - START).days
-    regions = {review.pk: review.region for review in Review.objects.all()}
-    document_region = {
-        pk: regions[review_id]
-        for pk, review_id in SourceDocument.objects.values_list("pk", "review_id")
-    }
-    made = 0
     pending: list[Update] = []
     evidence: list[tuple[int, list[tuple[str, str]]]] = []
-    while made < plan.updates:
-        recommendation = recommendations[rng.randrange(len(recommendations))]
-        countries = REGION_COUNTRIES[document_region[recommendation.source_document_id]]
-        scope = rng.choices(
-            [UpdateScope.COUNTRY, UpdateScope.REGIONAL, UpdateScope.MULTI_COUNTRY],
-            weights=[90, 6, 4],
-        )[0]
-        update = Update(
-            recommendation_id=recommendation.pk,
-            status=rng.choice(STATUSES),
-            as_of=START + datetime.timedelta(days=rng.randrange(span)),
-            description=chain.paragraph(rng, rng.randint(15, 45)),
-            scope=scope,
-            country=rng.choice(countries) if scope == UpdateScope.COUNTRY else "",
-            reported_by_id=organizations[rng.randrange(len(organizations))].pk,
-            responsible_body=rng.choice(
-                [
-                    "Ministry of Labour",
-                    "Ministry of Foreign Affairs",
-                    "",
-                    "National Statistics Office",
-                ]
-            ),
-            publication_state=rng.choices(
-                [PublicationState.PUBLISHED, PublicationState.DRAFT, PublicationState.IN_REVIEW],
-                weights=[90, 5, 5],
-            )[0],
-        )
-        update.public_id = _uuid(rng)
+    for made, (index, update, links) in enumerate(updates, start=1):
+        update.recommendation_id = recommendations[index].pk
         pending.append(update)
-        links = [
-            (f"Evidence {made + 1}.{n}", f"https://example.org/evidence/{made + 1}/{n}")
-            for n in range(rng.choices([0, 1, 2], weights=[50, 35, 15])[0])
-        ]
         evidence.append((len(pending) - 1, links))
-        made += 1
-        if len(pending) >= BATCH * 5 or made == plan.updates:
+        if len(pending) >= BATCH * 5 or made == updates.plan.updates:
             created = bulk_create_with_history(
                 pending, Update, batch_size=BATCH, default_change_reason=REASON
             )
             rows = [
-                EvidenceLink(update_id=created[index].pk, title=title, url=url, position=position)
-                for index, links_ in evidence
+                EvidenceLink(update_id=created[row].pk, title=title, url=url, position=position)
+                for row, links_ in evidence
                 for position, (title, url) in enumerate(links_, start=1)
             ]
             bulk_create_with_history(

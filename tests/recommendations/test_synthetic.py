@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from recommendations import triggers
 from recommendations.models import Challenge, GoodPractice, Recommendation, Update
 from recommendations.synthetic import delete_content
 
@@ -68,6 +69,34 @@ def test_a_small_run_has_the_requested_shape():
     assert Recommendation.objects.public().count() > 100
     assert Recommendation.objects.exclude(publication_state="published").exists()
     assert Update.objects.filter(scope="country").exclude(country="").exists()
+
+
+def test_recommendations_are_written_with_their_status_not_rewritten(monkeypatch):
+    """Each recommendation is written with the status the database derives from its
+    updates: the refresh at the end of the load finds nothing to write (at 200,000,
+    rewriting them took most of the load on PostgreSQL)."""
+    refreshes = []
+    refresh = triggers.refresh
+
+    def counted(using="default"):
+        refreshes.append(refresh(using))
+        return refreshes[-1]
+
+    monkeypatch.setattr(triggers, "refresh", counted)
+    generate("--recommendations", "150", "--seed", "5")
+    assert refreshes == [0]
+    expected = {}
+    for update in Update.objects.published().order_by("as_of", "created_at", "id"):
+        expected[update.recommendation_id] = (update.status, update.as_of)
+    statuses = {
+        pk: (status, as_of) if as_of else ("none", None)
+        for pk, status, as_of in Recommendation.objects.values_list(
+            "pk", "overall_status", "overall_status_as_of"
+        )
+    }
+    assert statuses == {pk: expected.get(pk, ("none", None)) for pk in statuses}
+    assert ("none", None) in statuses.values()
+    assert len({status for status, _as_of in statuses.values()}) > 3
 
 
 def test_the_same_seed_gives_the_same_rows():
