@@ -118,11 +118,19 @@ class ReviewViewSet(ReferenceViewSet):
             Review.objects.public()
             .latest_first()
             .prefetch_related(
+                # Only what a link shows: a review holds a thousand of each at scale.
                 Prefetch(
                     "consultations",
-                    queryset=Consultation.objects.public().order_by("sequence"),
+                    queryset=Consultation.objects.public()
+                    .only("pk", "review_id", "slug", "title", "date")
+                    .order_by("sequence"),
                 ),
-                Prefetch("source_documents", queryset=SourceDocument.objects.order_by("date")),
+                Prefetch(
+                    "source_documents",
+                    queryset=SourceDocument.objects.only(
+                        "pk", "review_id", "slug", "symbol"
+                    ).order_by("date"),
+                ),
             )
         )
 

@@ -11,6 +11,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from consultations.api.serializers import ConsultationLinkSerializer, SourceDocumentLinkSerializer
+from consultations.models import Consultation, SourceDocument
 from recommendations.api.views import ChallengeViewSet, GoodPracticeViewSet, RecommendationViewSet
 from recommendations.models import Recommendation
 from tests.factories import make_update
@@ -58,3 +60,24 @@ def test_statuses_with_places_stale_and_regional_are_written_the_same():
     assert any(place["stale"] for fast in with_places for place in fast["status"]["by_country"])
     for fast, generic in pairs:
         assert fast == generic
+
+
+@pytest.mark.parametrize(
+    ("serializer_class", "model"),
+    [(ConsultationLinkSerializer, Consultation), (SourceDocumentLinkSerializer, SourceDocument)],
+)
+def test_a_reviews_links_are_written_as_drf_writes_them(serializer_class, model):
+    """A review's consultations and documents (a thousand each at scale) are written
+    directly too; a consultation without a date among them."""
+    records = list(model.objects.order_by("pk"))
+    if model is Consultation:
+        records.append(Consultation(pk=10_000, slug="undated", title="Undated", date=None))
+    request = Request(APIRequestFactory().get("/api/v1/reviews/", HTTP_HOST="testserver"))
+    serializer = serializer_class(many=True, context={"request": request}).child
+    assert records
+    for record in records:
+        fast = serializer.to_representation(record)
+        generic = serializers.ModelSerializer.to_representation(serializer, record)
+        assert fast == generic
+        assert list(fast) == list(generic)
+        assert fast["url"].startswith("http://testserver/api/v1/")
