@@ -187,6 +187,8 @@ def data_package_path(base_url: str) -> Path:
             handle.close()
             os.unlink(handle.name)
             raise
+    # Public data: readable by the site's user when another (cron, a deploy) built it.
+    os.chmod(handle.name, 0o644)
     os.replace(handle.name, path)
     _remove_outdated(directory, keep=path, current=f"{PACKAGE_NAME}-v{version.number}-")
     return path

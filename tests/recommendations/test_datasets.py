@@ -89,6 +89,8 @@ def test_the_command_builds_the_package_the_site_then_serves(client, imported, p
     call_command("build_data_package", "--base-url", "http://testserver", stdout=out)
     (path,) = kept(package_dir)
     assert str(path) in out.getvalue()
+    # Readable by the site's own user when cron or a deployment built it as another.
+    assert path.stat().st_mode & 0o044 == 0o044
     assert download(client) == path.read_bytes()
     assert kept(package_dir) == [path]
 
