@@ -44,6 +44,10 @@ def test_services_are_postgres_redis_gunicorn_and_nginx():
     assert services["redis"]["image"].startswith("redis:")
     assert services["web"]["command"][0] == "gunicorn"
     assert "gcm_review.wsgi" in services["web"]["command"]
+    # Threaded workers: a sync worker is killed at gunicorn's 30 s timeout in the middle
+    # of a long export (200,000 rows stream for about a minute).
+    command = services["web"]["command"]
+    assert command[command.index("--worker-class") + 1] == "gthread"
     assert services["nginx"]["image"] == "nginx:stable"
 
 
