@@ -86,6 +86,16 @@ def _ensure_pg_database(dataset: Dataset) -> None:
             connection.execute(f'CREATE DATABASE "{dataset.name}"')
 
 
+def _fresh_pg_database(dataset: Dataset, log: Path) -> None:
+    """An empty, migrated database in place of the one there: generate_synthetic --force
+    would delete the old rows one by one (each deletion goes to the history), about an
+    hour at 200,000; dropping the database takes a second."""
+    with psycopg.connect(f"{dataset.pg_base}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{dataset.name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{dataset.name}"')
+    _manage(dataset.pg_url, "migrate", "--noinput", timeout=3600, log=log)
+
+
 def _pg_count(dataset: Dataset) -> int:
     with psycopg.connect(dataset.pg_url) as connection:
         return connection.execute("SELECT count(*) FROM recommendations_recommendation").fetchone()[
@@ -115,16 +125,19 @@ def _sqlite_count(path: Path) -> int | None:
         return None
 
 
+# The overall status too: it follows from the follow-up updates, which the rows alone
+# do not show.
 _FINGERPRINT_SQL = (
-    "SELECT public_id, text, covid_related, publication_state "
-    "FROM recommendations_recommendation ORDER BY public_id LIMIT 200"
+    "SELECT public_id, text, covid_related, publication_state, overall_status, "
+    "overall_status_as_of FROM recommendations_recommendation ORDER BY public_id LIMIT 200"
 )
 
 
 def _fingerprint(rows: list[tuple]) -> str:
     digest = hashlib.sha256()
-    for public_id, text, covid, state in rows:
-        digest.update(f"{public_id}\x1f{text}\x1f{bool(covid)}\x1f{state}\x1e".encode())
+    for public_id, text, covid, state, status, as_of in rows:
+        fields = [public_id, text, bool(covid), state, status, as_of or ""]
+        digest.update(("\x1f".join(str(field) for field in fields) + "\x1e").encode())
     return digest.hexdigest()
 
 
@@ -201,6 +214,8 @@ def build(dataset: Dataset, *, log: Path) -> dict[str, object]:
     _ensure_pg_database(dataset)
     _manage(dataset.pg_url, "migrate", "--noinput", timeout=3600, log=log)
     if _pg_count(dataset) != dataset.size:
+        if _pg_count(dataset):
+            _fresh_pg_database(dataset, log)
         _generate(dataset, dataset.pg_url, log)
         made["postgresql"] = "built"
 
@@ -215,7 +230,9 @@ def build(dataset: Dataset, *, log: Path) -> dict[str, object]:
         _generate(dataset, dataset.sqlite_url, log)
         made["sqlite"] = "built"
     if sqlite_fingerprint(path) != pg_fingerprint(dataset):
-        # PostgreSQL holds the right number of rows but not these (another seed): remake it.
+        # PostgreSQL holds the right number of rows but not these (another seed, or an
+        # earlier version of the generator): remake it.
+        _fresh_pg_database(dataset, log)
         _generate(dataset, dataset.pg_url, log)
         made["postgresql"] = "built"
         if sqlite_fingerprint(path) != pg_fingerprint(dataset):
