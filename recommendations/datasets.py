@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import zipfile
@@ -153,6 +154,8 @@ def write_data_package(target: IO[bytes], base_url: str) -> None:
         archive.writestr(f"{PACKAGE_NAME}/README.md", readme(base_url))
 
 
+logger = logging.getLogger(__name__)
+
 # A build interrupted (the process killed) leaves its partial file: removed after this long.
 ABANDONED_SECONDS = 24 * 3600
 
@@ -207,3 +210,20 @@ def _remove_outdated(directory: Path, keep: Path, current: str) -> None:
             with contextlib.suppress(FileNotFoundError):
                 if not other.name.startswith(current) and other.stat().st_mtime < before:
                     other.unlink()
+
+
+def open_data_package(base_url: str) -> IO[bytes]:
+    """The zip, open for reading: the kept file or, when ``DATA_PACKAGE_DIR`` cannot be
+    written (a deployment's mistake, logged), one written for this download alone."""
+    try:
+        return data_package_path(base_url).open("rb")
+    except OSError:
+        logger.exception(
+            "The data package cannot be kept in DATA_PACKAGE_DIR=%s: written for this "
+            "download only.",
+            settings.DATA_PACKAGE_DIR,
+        )
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it after streaming
+    write_data_package(handle, base_url)
+    handle.seek(0)
+    return handle

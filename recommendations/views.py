@@ -338,10 +338,10 @@ def data(request: HttpRequest) -> HttpResponse:
 
 
 def data_download(request: HttpRequest) -> FileResponse:
-    from recommendations.datasets import PACKAGE_NAME, data_package_path
+    from recommendations.datasets import PACKAGE_NAME, open_data_package
 
     return FileResponse(
-        data_package_path(request.build_absolute_uri("/")).open("rb"),
+        open_data_package(request.build_absolute_uri("/")),
         as_attachment=True,
         filename=f"{PACKAGE_NAME}.zip",
         content_type="application/zip",

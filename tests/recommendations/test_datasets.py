@@ -84,6 +84,17 @@ def test_a_failed_build_leaves_nothing_behind(client, imported, package_dir, mon
     assert "27(f)" in recommendations_csv(download(client))
 
 
+def test_a_folder_that_cannot_be_written_still_gives_the_download(
+    client, imported, settings, tmp_path, caplog
+):
+    # A file where the folder should be: nothing can be kept there.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.DATA_PACKAGE_DIR = str(blocked / "packages")
+    assert "27(f)" in recommendations_csv(download(client))
+    assert "cannot be kept in DATA_PACKAGE_DIR" in caplog.text
+
+
 def test_the_command_builds_the_package_the_site_then_serves(client, imported, package_dir):
     out = io.StringIO()
     call_command("build_data_package", "--base-url", "http://testserver", stdout=out)
