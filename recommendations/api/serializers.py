@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.urls import reverse as django_reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from consultations.models import Consultation, SourceDocument
-from gcm_review.api.links import RecordLink
+from gcm_review.api.links import RecordLink, address_pattern, fill
 from recommendations.api.update_serializers import (
     StatusSerializer,
     place_status_data,
@@ -107,27 +107,18 @@ class Represent:
     """What a page of items needs to write each one's JSON without DRF's field machinery:
     absolute addresses made once per page from a pattern, then filled in per record."""
 
-    SLOT = "__slot__"
-
     def __init__(self, context: dict[str, Any]) -> None:
         self.request = context["request"]
         self.format = context.get("format")
         self.context = context
 
-    def _api_pattern(self, view_name: str) -> tuple[str, str]:
-        url = reverse(view_name, kwargs={"id": self.SLOT}, request=self.request, format=self.format)
-        before, after = url.split(self.SLOT)
-        return before, after
-
     def api_url(self, view_name: str, public_id: str) -> str:
-        before, after = self._patterns(view_name)
-        return f"{before}{quote(public_id)}{after}"
-
-    def _patterns(self, view_name: str) -> tuple[str, str]:
-        patterns = self.__dict__.setdefault("_api_patterns", {})
-        if view_name not in patterns:
-            patterns[view_name] = self._api_pattern(view_name)
-        return patterns[view_name]
+        pattern = address_pattern(self.context, view_name, "id", self.request, self.format)
+        if pattern is None:
+            return reverse(
+                view_name, kwargs={"id": public_id}, request=self.request, format=self.format
+            )
+        return fill(pattern, public_id)
 
     @cached_property
     def _html_pattern(self) -> str:
