@@ -32,7 +32,8 @@ PUBLISHED = PublicationState.PUBLISHED
 def make_review(**fields: Any) -> Review:
     defaults = {
         "region": "asia-pacific",
-        "cycle": f"{2000 + next(_counter)}-{next(_counter) % 100:02d}",
+        # After the loaded reports' cycles: never the slug of a loaded review.
+        "cycle": f"{2100 + next(_counter)}-{next(_counter) % 100:02d}",
         "title": "Regional review",
         "publication_state": PUBLISHED,
     }
@@ -87,7 +88,8 @@ def _make_item(
             consultation.source_document if consultation is not None else make_source_document()
         )
     defaults = {
-        "reference": f"{next(_counter)}(a)",
+        # Above the reports' paragraph numbers: never the reference of a loaded record.
+        "reference": f"{1000 + next(_counter)}(a)",
         "text": "Governments should improve the protection of migrant workers.",
         "publication_state": PUBLISHED,
     }
