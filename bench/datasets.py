@@ -213,8 +213,9 @@ def build(dataset: Dataset, *, log: Path) -> dict[str, object]:
 
     _ensure_pg_database(dataset)
     _manage(dataset.pg_url, "migrate", "--noinput", timeout=3600, log=log)
-    if _pg_count(dataset) != dataset.size:
-        if _pg_count(dataset):
+    present = _pg_count(dataset)
+    if present != dataset.size:
+        if present:
             _fresh_pg_database(dataset, log)
         _generate(dataset, dataset.pg_url, log)
         made["postgresql"] = "built"
