@@ -354,6 +354,12 @@ def _throttle_rate(name: str, value: str | None) -> str | None:
 API_THROTTLE_ANON = _throttle_rate("API_THROTTLE_ANON", env_str("API_THROTTLE_ANON", "60/min"))
 API_THROTTLE_USER = _throttle_rate("API_THROTTLE_USER", env_str("API_THROTTLE_USER", "600/min"))
 
+# /api/v1/changes/ reads every record that may have changed since the moment asked for;
+# past this many it refuses (400) and points to the whole dataset (gcm_review/api/changes.py).
+API_CHANGES_LIMIT = env_int("API_CHANGES_LIMIT", 20_000)
+if API_CHANGES_LIMIT < 1:
+    raise ImproperlyConfigured(f"API_CHANGES_LIMIT={API_CHANGES_LIMIT} must be 1 or more.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "gcm_review.api.authentication.PartnerAPIKeyAuthentication",

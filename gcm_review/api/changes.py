@@ -17,6 +17,13 @@ or withdrawn: its status changed, though its own row did not.
 
 A record that was never public in the period (a draft created and deleted, an update
 still in review) never appears: its id is not revealed.
+
+Every record that may have changed is read and classified in Python, so the work grows
+with what happened since the moment asked for, and every page of the answer does it again.
+Past ``limit`` records (``API_CHANGES_LIMIT``) the answer is refused, in a few bounded
+queries, with :class:`TooManyChanges`: a partner that far behind takes the whole dataset
+again and asks for the changes since then. At 200,000 recommendations a ``since`` before
+the load would otherwise read a million history rows for each page, for minutes.
 """
 
 from __future__ import annotations
@@ -230,18 +237,60 @@ def classify(
     return None
 
 
+class TooManyChanges(Exception):
+    """More records may have changed since the moment than one answer reads."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+def _check_size(history: History, types: set[str], limit: int) -> None:
+    """Raise TooManyChanges when more than ``limit`` records may have to be classified:
+    the history rows since the moment, plus the records under a consultation or review
+    that changed, each query counting no further than the limit."""
+    from recommendations.models import Challenge, GoodPractice, Recommendation, Update
+
+    if {"recommendation", "update"} & types:  # each needs the other (see changes_since)
+        types = types | {"recommendation", "update"}
+    models = {"recommendation": Recommendation, "challenge": Challenge}
+    models.update({"good-practice": GoodPractice, "update": Update})
+    parents_changed = bool(history.changed_consultations or history.changed_reviews)
+    total = 0
+    for type_, model in models.items():
+        if type_ not in types:
+            continue
+        querysets = [model.history.filter(history_date__gte=history.since)]
+        if parents_changed:
+            via = "recommendation__" if model is Update else ""
+            querysets.append(
+                model.objects.filter(
+                    Q(**{f"{via}consultation_id__in": history.changed_consultations})
+                    | Q(**{f"{via}source_document__review_id__in": history.changed_reviews})
+                )
+            )
+        for queryset in querysets:
+            total += queryset.order_by()[: limit - total + 1].count()
+            if total > limit:
+                raise TooManyChanges(limit)
+
+
 def _public_pks(model: type[Model], pks: Iterable[int]) -> set[int]:
     return set(model.objects.public().filter(pk__in=list(pks)).values_list("pk", flat=True))
 
 
-def changes_since(since: datetime.datetime, types: Iterable[str] = TYPES) -> list[Change]:
+def changes_since(
+    since: datetime.datetime, types: Iterable[str] = TYPES, limit: int | None = None
+) -> list[Change]:
     """Every record of ``types`` created, updated or withdrawn since ``since``, oldest
-    change first."""
+    change first; TooManyChanges if more than ``limit`` records may have changed."""
     from consultations.models import Consultation, Review
     from recommendations.models import Challenge, GoodPractice, Recommendation
 
     types = set(types)
     history = History(since)
+    if limit is not None:
+        _check_size(history, types, limit)
     found: dict[tuple[str, int], Change] = {}
 
     def report(type_: str, pk: int, public_id: Any, result: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,7 +24,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from gcm_review.api.changes import CHANGE_CHOICES, TYPE_CHOICES, TYPES, WITHDRAWN, Change
+from gcm_review.api.changes import (
+    CHANGE_CHOICES,
+    TYPE_CHOICES,
+    TYPES,
+    WITHDRAWN,
+    Change,
+    TooManyChanges,
+)
 from gcm_review.api.changes import changes_since as compute_changes
 from gcm_review.api.conditional import content_validators
 from gcm_review.api.examples import API, CHANGES, first_page
@@ -90,7 +98,10 @@ SINCE_PARAMETER = OpenApiParameter(
     required=True,
     description=gettext_lazy(
         "Required. Changes since then: an RFC 3339 date-time such as 2025-01-31T00:00:00Z "
-        "(the time of your last sync), or a date such as 2025-01-31 (midnight UTC)."
+        "(the time of your last sync), or a date such as 2025-01-31 (midnight UTC). When "
+        "more records than the site lists at once (20,000 by default) may have changed "
+        "since then, the answer is a 400 that says so: take the whole dataset again (the "
+        "data package, or the lists) and ask for the changes since you took it."
     ),
     examples=[OpenApiExample("A date-time", value="2025-01-31T00:00:00Z")],
 )
@@ -194,7 +205,27 @@ class ChangesViewSet(StrictGenericViewSet):
             )
         self.paginator.get_page_size(request)
         self.paginator.get_page_number_value(request)
-        page = self.paginate_queryset(compute_changes(since, types))
+        try:
+            changes = compute_changes(since, types, limit=settings.API_CHANGES_LIMIT)
+        except TooManyChanges as error:
+            raise ValidationError(
+                {
+                    SINCE: [
+                        _(
+                            "More than %(limit)s records may have changed since then: too "
+                            "many to list. Take the whole dataset again (%(package)s, or the "
+                            "lists) and ask for the changes since the moment you took it."
+                        )
+                        % {
+                            "limit": f"{error.limit:,}",
+                            "package": request.build_absolute_uri(
+                                reverse("recommendations:data-download")
+                            ),
+                        }
+                    ]
+                }
+            ) from error
+        page = self.paginate_queryset(changes)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def finalize_response(

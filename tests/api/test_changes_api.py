@@ -354,3 +354,35 @@ def test_the_changes_are_read_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(25):
         response = client.get(URL, {"since": SINCE_TEXT, "page_size": 100})
     assert response.json()["count"] == 40
+
+
+def test_too_many_changes_are_refused_with_the_way_to_catch_up(client, rec_17b, settings):
+    settings.API_CHANGES_LIMIT = 5
+    with at(DURING):
+        for _n in range(3):
+            new_recommendation(rec_17b.consultation)
+    assert len(changes(client)) == 3
+
+    with at(DURING):
+        for _n in range(3):
+            new_recommendation(rec_17b.consultation)
+    response = client.get(URL, {"since": SINCE_TEXT})
+    assert response.status_code == 400
+    message = " ".join(response.json()["since"])
+    assert "More than 5 records may have changed since then" in message
+    assert "http://testserver/data/gcm-review-tracker.zip" in message
+    # Fewer kinds of record, or a later moment, is within the limit again.
+    assert client.get(URL, {"since": SINCE_TEXT, "type": "challenge"}).status_code == 200
+    assert client.get(URL, {"since": "2031-02-04"}).status_code == 200
+
+
+def test_a_review_changed_counts_everything_under_it(client, rec_17b, settings):
+    review = rec_17b.source_document.review
+    under = Recommendation.objects.filter(source_document__review=review).count()
+    settings.API_CHANGES_LIMIT = under - 1
+    with at(DURING):
+        save(review, title=review.title + ".")
+    # Every recommendation of the review would have to be read, though none changed itself.
+    response = client.get(URL, {"since": SINCE_TEXT, "type": "recommendation"})
+    assert response.status_code == 400
+    assert client.get(URL, {"since": SINCE_TEXT, "type": "review"}).status_code == 200

@@ -1,4 +1,5 @@
-"""The API's settings come from the environment and refuse a malformed rate at start-up."""
+"""The API's settings come from the environment and refuse a malformed rate or limit at
+start-up."""
 
 from __future__ import annotations
 
@@ -31,3 +32,18 @@ def test_a_malformed_rate_stops_start_up():
     result = run_settings({**PRODUCTION, "API_THROTTLE_ANON": "sixty a minute"}, RATES)
     assert result.returncode != 0
     assert "API_THROTTLE_ANON='sixty a minute' is not a rate" in result.stderr
+
+
+CHANGES_LIMIT = "import django; from django.conf import settings; print(settings.API_CHANGES_LIMIT)"
+
+
+def test_the_changes_limit_from_the_environment():
+    assert run_settings(PRODUCTION, CHANGES_LIMIT).stdout.strip() == "20000"
+    environment = {**PRODUCTION, "API_CHANGES_LIMIT": "500"}
+    assert run_settings(environment, CHANGES_LIMIT).stdout.strip() == "500"
+
+
+def test_a_changes_limit_below_one_stops_start_up():
+    result = run_settings({**PRODUCTION, "API_CHANGES_LIMIT": "0"}, CHANGES_LIMIT)
+    assert result.returncode != 0
+    assert "API_CHANGES_LIMIT=0 must be 1 or more." in result.stderr
