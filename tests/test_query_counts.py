@@ -58,6 +58,7 @@ from consultations.models import (
     StakeholderGroup,
 )
 from consultations.views import MATRIX_MAX_CONSULTATIONS
+from gcm_review.api import reference_csv
 from recommendations import exports
 from recommendations.api import update_csv
 from recommendations.models import (
@@ -543,7 +544,13 @@ def _is_csv(case: Case) -> bool:
 
 
 STREAMED_GROWTH = _streamed_growth()
-STREAMED = [case for case in CASES if case.id in STREAMED_GROWTH]
+# The reference lists' CSV (gcm_review/api/reference_csv.py) streams in chunks too.
+STREAMED = [
+    case
+    for case in CASES
+    if case.id in STREAMED_GROWTH
+    or (case.name.startswith("api:") and case.name.endswith("-list") and _is_csv(case))
+]
 
 
 @pytest.fixture(scope="module")
@@ -552,6 +559,7 @@ def counted_in_chunks(django_db_setup: None, django_db_blocker: Any) -> dict[str
     with rolled_back(django_db_blocker), pytest.MonkeyPatch.context() as patch:
         patch.setattr(exports, "CHUNK_SIZE", SMALL_CHUNK)
         patch.setattr(update_csv, "CHUNK_SIZE", SMALL_CHUNK)
+        patch.setattr(reference_csv, "CHUNK_SIZE", SMALL_CHUNK)
         return count_worlds(STREAMED)
 
 

@@ -5,25 +5,32 @@ One column per field of the JSON, in its order, with the conventions of the item
 ``id``, and what cannot be flattened (a consultation's co-organizers with their countries)
 is written as JSON in its cell, so that nothing the JSON says is lost.
 
-These vocabularies are small (tens of rows) and have no timestamps: the file is built in
-memory, and its ETag is a hash of the body, as for their JSON.
+A list is streamed, serialized a chunk of records at a time, prefetches and all: most
+vocabularies are tens of rows, but consultations and organizations grow with every review
+loaded (20,000 consultations at 200,000 recommendations, where building the file in memory
+took 13 s before its first byte). Its ETag therefore cannot be a hash of the body; it comes
+from the data version, which every write to these tables moves on
+(gcm_review/api/conditional.py), so a 304 costs one query. One record's CSV is built in
+memory, with a hash of the body as its ETag, like the JSON.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBase
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.text import slugify
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param
 
-from gcm_review.api.conditional import content_validators
+from gcm_review.api.conditional import content_validators, item_validators
 from gcm_review.api.formats import CSVRenderer, is_csv
 from gcm_review.api.parameters import FORMAT_PARAMETER
 
@@ -61,15 +68,24 @@ def without_format(value: Any, base: str) -> Any:
     return value
 
 
-def csv_response(rows: list[dict[str, Any]], columns: list[str], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
+# Records serialized at a time in a streamed list, each chunk with its own prefetches.
+CHUNK_SIZE = 500
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
     # A byte-order mark lets Excel open the UTF-8 file with its accents intact.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
+    yield "\ufeff" + writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell(row.get(column)) for column in columns])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        yield writer.writerow([cell(row.get(column)) for column in columns])
+
+
+def _with_headers(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{settings.DATA_LICENCE_URL}>; rel="license"'
     return response
@@ -95,17 +111,39 @@ class ReferenceCSVMixin:
         self.paginator.get_page_size(request)  # type: ignore[attr-defined]
         self.paginator.get_page_number_value(request)  # type: ignore[attr-defined]
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        return self.csv(request, self.get_serializer(queryset, many=True).data)  # type: ignore[attr-defined]
+        validators = item_validators(request, "text/csv")
+        not_modified = validators.not_modified(request)
+        if not_modified is not None:
+            return not_modified
+        response = StreamingHttpResponse(
+            csv_lines(self._serialized(request, queryset), self._columns()),
+            content_type="text/csv; charset=utf-8",
+        )
+        return validators.apply(_with_headers(response, self._filename()))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_csv(request):
             return super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
-        return self.csv(request, [self.get_serializer(self.get_object()).data])  # type: ignore[attr-defined]
-
-    def csv(self, request: Request, rows: list[dict[str, Any]]) -> HttpResponseBase:
-        columns = list(self.get_serializer().fields)  # type: ignore[attr-defined]
-        plural = self.get_queryset().model._meta.verbose_name_plural  # type: ignore[attr-defined]
-        rows = without_format(rows, request.build_absolute_uri("/"))
-        response = csv_response(rows, columns, f"{slugify(plural)}.csv")
+        row = self.get_serializer(self.get_object()).data  # type: ignore[attr-defined]
+        rows = without_format([row], request.build_absolute_uri("/"))
+        response = HttpResponse(
+            "".join(csv_lines(rows, self._columns())), content_type="text/csv; charset=utf-8"
+        )
         validators = content_validators(response)
-        return validators.not_modified(request) or validators.apply(response)
+        return validators.not_modified(request) or validators.apply(
+            _with_headers(response, self._filename())
+        )
+
+    def _serialized(self, request: Request, queryset: QuerySet) -> Iterator[dict[str, Any]]:
+        """The list's records as their JSON, a chunk at a time."""
+        base = request.build_absolute_uri("/")
+        records = queryset.iterator(chunk_size=CHUNK_SIZE)
+        while chunk := list(islice(records, CHUNK_SIZE)):
+            yield from without_format(self.get_serializer(chunk, many=True).data, base)  # type: ignore[attr-defined]
+
+    def _columns(self) -> list[str]:
+        return list(self.get_serializer().fields)  # type: ignore[attr-defined]
+
+    def _filename(self) -> str:
+        plural = self.get_queryset().model._meta.verbose_name_plural  # type: ignore[attr-defined]
+        return f"{slugify(plural)}.csv"

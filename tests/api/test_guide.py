@@ -102,6 +102,6 @@ def test_the_guide_points_to_the_csv_of_a_reference_list_that_works(client):
     assert 'href="http://testserver/api/v1/objectives/?format=csv"' in html
     response = client.get("/api/v1/objectives/?format=csv")
     assert response.status_code == 200
-    header, *rows = response.content.decode("utf-8-sig").splitlines()
+    header, *rows = response.getvalue().decode("utf-8-sig").splitlines()
     assert header == "id,title,short_label,slug,cluster,html_url,url"
     assert len(rows) == 23

@@ -25,7 +25,7 @@ REFERENCE_LISTS = [
 
 
 def read_csv(response) -> list[dict[str, str]]:
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
@@ -59,11 +59,11 @@ def test_the_whole_list_not_one_page(client):
 
 
 def test_accept_text_csv_and_the_suffix_do_the_same_as_format_csv(client):
-    by_parameter = client.get("/api/v1/objectives/", {"format": "csv"}).content
+    by_parameter = client.get("/api/v1/objectives/", {"format": "csv"}).getvalue()
     by_header = client.get("/api/v1/objectives/", headers={"Accept": "text/csv"})
     assert by_header["Content-Type"] == "text/csv; charset=utf-8"
-    assert by_header.content == by_parameter
-    assert client.get("/api/v1/objectives.csv").content == by_parameter
+    assert by_header.getvalue() == by_parameter
+    assert client.get("/api/v1/objectives.csv").getvalue() == by_parameter
 
 
 def test_cells_flatten_lists_links_and_nested_values(client):
@@ -106,6 +106,38 @@ def test_the_csv_answers_304_when_unchanged(client):
     assert again.status_code == 304
     json_etag = client.get("/api/v1/principles/")["ETag"]
     assert json_etag != first["ETag"]
+
+
+def test_a_list_is_streamed_a_chunk_at_a_time_with_every_record(client, monkeypatch):
+    from django.http import StreamingHttpResponse
+
+    from gcm_review.api import reference_csv
+
+    whole = read_csv(client.get("/api/v1/organizations/", {"format": "csv"}))
+    monkeypatch.setattr(reference_csv, "CHUNK_SIZE", 3)
+
+    response = client.get("/api/v1/organizations/", {"format": "csv"})
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert len(whole) > 3 * 2
+    assert read_csv(response) == whole
+
+
+def test_a_list_changes_its_etag_when_the_data_changes(client):
+    from consultations.models import Organization
+
+    first = client.get("/api/v1/organizations/", {"format": "csv"})
+    organization = Organization.objects.order_by("pk").first()
+    organization.name += " (renamed)"
+    organization.save()
+
+    again = client.get(
+        "/api/v1/organizations/", {"format": "csv"}, headers={"If-None-Match": first["ETag"]}
+    )
+
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert organization.name in {row["name"] for row in read_csv(again)}
 
 
 def test_errors_stay_json(client):
