@@ -245,34 +245,42 @@ class TooManyChanges(Exception):
         self.limit = limit
 
 
-def _check_size(history: History, types: set[str], limit: int) -> None:
-    """Raise TooManyChanges when more than ``limit`` records may have to be classified:
-    the history rows since the moment, plus the records under a consultation or review
-    that changed, each query counting no further than the limit."""
-    from recommendations.models import Challenge, GoodPractice, Recommendation, Update
+class SizeCheck:
+    """Counts the records an answer would read, each query counting no further than the
+    limit, and raises TooManyChanges past it: first the history rows since the moment (a
+    few index lookups, before anything else is read), then the records under a
+    consultation or review that changed."""
 
-    if {"recommendation", "update"} & types:  # each needs the other (see changes_since)
-        types = types | {"recommendation", "update"}
-    models = {"recommendation": Recommendation, "challenge": Challenge}
-    models.update({"good-practice": GoodPractice, "update": Update})
-    parents_changed = bool(history.changed_consultations or history.changed_reviews)
-    total = 0
-    for type_, model in models.items():
-        if type_ not in types:
-            continue
-        querysets = [model.history.filter(history_date__gte=history.since)]
-        if parents_changed:
+    def __init__(self, since: datetime.datetime, types: set[str], limit: int) -> None:
+        from recommendations.models import Challenge, GoodPractice, Recommendation, Update
+
+        if {"recommendation", "update"} & types:  # each needs the other (see changes_since)
+            types = types | {"recommendation", "update"}
+        models = {"recommendation": Recommendation, "challenge": Challenge}
+        models.update({"good-practice": GoodPractice, "update": Update})
+        self.models = [model for type_, model in models.items() if type_ in types]
+        self.limit, self.total = limit, 0
+        self._add(model.history.filter(history_date__gte=since) for model in self.models)
+
+    def under_changed_parents(self, history: History) -> None:
+        if not (history.changed_consultations or history.changed_reviews):
+            return
+        from recommendations.models import Update
+
+        def under(model: type[Model]) -> Any:
             via = "recommendation__" if model is Update else ""
-            querysets.append(
-                model.objects.filter(
-                    Q(**{f"{via}consultation_id__in": history.changed_consultations})
-                    | Q(**{f"{via}source_document__review_id__in": history.changed_reviews})
-                )
+            return model.objects.filter(
+                Q(**{f"{via}consultation_id__in": history.changed_consultations})
+                | Q(**{f"{via}source_document__review_id__in": history.changed_reviews})
             )
+
+        self._add(under(model) for model in self.models)
+
+    def _add(self, querysets: Iterable[Any]) -> None:
         for queryset in querysets:
-            total += queryset.order_by()[: limit - total + 1].count()
-            if total > limit:
-                raise TooManyChanges(limit)
+            self.total += queryset.order_by()[: self.limit - self.total + 1].count()
+            if self.total > self.limit:
+                raise TooManyChanges(self.limit)
 
 
 def _public_pks(model: type[Model], pks: Iterable[int]) -> set[int]:
@@ -288,9 +296,10 @@ def changes_since(
     from recommendations.models import Challenge, GoodPractice, Recommendation
 
     types = set(types)
+    size = SizeCheck(since, types, limit) if limit is not None else None
     history = History(since)
-    if limit is not None:
-        _check_size(history, types, limit)
+    if size is not None:
+        size.under_changed_parents(history)
     found: dict[tuple[str, int], Change] = {}
 
     def report(type_: str, pk: int, public_id: Any, result: Any) -> None:
