@@ -386,3 +386,16 @@ def test_a_review_changed_counts_everything_under_it(client, rec_17b, settings):
     response = client.get(URL, {"since": SINCE_TEXT, "type": "recommendation"})
     assert response.status_code == 400
     assert client.get(URL, {"since": SINCE_TEXT, "type": "review"}).status_code == 200
+
+
+def test_a_refusal_is_decided_before_any_history_is_read(
+    client, rec_17b, settings, django_assert_max_num_queries
+):
+    settings.API_CHANGES_LIMIT = 1
+    with at(DURING):
+        for _n in range(2):
+            new_recommendation(rec_17b.consultation)
+    # One bounded count of the recommendations' history rows since the moment.
+    with django_assert_max_num_queries(1):
+        response = client.get(URL, {"since": SINCE_TEXT})
+    assert response.status_code == 400
