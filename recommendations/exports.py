@@ -178,12 +178,18 @@ class _Echo:
         return value
 
 
-def csv_stream(queryset: QuerySet, base: str) -> Iterator[str]:
+def csv_lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """CSV text a line at a time, for a streamed response: the conventions of every CSV
+    the site and the API give (UTF-8 with a byte-order mark, which lets Excel open the
+    file with its accents intact)."""
     writer = csv.writer(_Echo())
-    # A byte-order mark lets Excel open the UTF-8 file with its accents intact.
-    yield "\ufeff" + writer.writerow([c.name for c in columns_for(queryset.model)])
-    for row in rows(queryset, base):
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
         yield writer.writerow(row)
+
+
+def csv_stream(queryset: QuerySet, base: str) -> Iterator[str]:
+    return csv_lines([c.name for c in columns_for(queryset.model)], rows(queryset, base))
 
 
 def json_stream(queryset: QuerySet, base: str, *, meta: dict[str, Any]) -> Iterator[str]:

@@ -16,7 +16,6 @@ memory, with a hash of the body as its ETag, like the JSON.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -33,6 +32,7 @@ from rest_framework.utils.urls import remove_query_param
 from gcm_review.api.conditional import content_validators, item_validators
 from gcm_review.api.formats import CSVRenderer, is_csv
 from gcm_review.api.parameters import FORMAT_PARAMETER
+from recommendations.exports import csv_lines
 
 
 def _is_link(value: Any) -> bool:
@@ -72,17 +72,8 @@ def without_format(value: Any, base: str) -> Any:
 CHUNK_SIZE = 500
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # A byte-order mark lets Excel open the UTF-8 file with its accents intact.
-    yield "\ufeff" + writer.writerow(columns)
-    for row in rows:
-        yield writer.writerow([cell(row.get(column)) for column in columns])
+def _lines(rows: Iterable[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    return csv_lines(columns, ([cell(row.get(column)) for column in columns] for row in rows))
 
 
 def _with_headers(response: HttpResponseBase, filename: str) -> HttpResponseBase:
@@ -116,7 +107,7 @@ class ReferenceCSVMixin:
         if not_modified is not None:
             return not_modified
         response = StreamingHttpResponse(
-            csv_lines(self._serialized(request, queryset), self._columns()),
+            _lines(self._serialized(request, queryset), self._columns()),
             content_type="text/csv; charset=utf-8",
         )
         return validators.apply(_with_headers(response, self._filename()))
@@ -127,7 +118,7 @@ class ReferenceCSVMixin:
         row = self.get_serializer(self.get_object()).data  # type: ignore[attr-defined]
         rows = without_format([row], request.build_absolute_uri("/"))
         response = HttpResponse(
-            "".join(csv_lines(rows, self._columns())), content_type="text/csv; charset=utf-8"
+            "".join(_lines(rows, self._columns())), content_type="text/csv; charset=utf-8"
         )
         validators = content_validators(response)
         return validators.not_modified(request) or validators.apply(

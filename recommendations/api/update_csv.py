@@ -6,7 +6,6 @@ byte-order mark, lists joined with “; ”, dates in ISO 8601.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.http import StreamingHttpResponse
 from rest_framework.request import Request
 
 from consultations.api.organizations import all_organization_slugs
+from recommendations.exports import csv_lines
 from recommendations.models import Update
 
 CHUNK_SIZE = 500
@@ -43,16 +43,14 @@ COLUMNS: list[tuple[str, Callable[[Update, Context], Any]]] = [
 ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _stream(queryset: QuerySet, context: Context) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([name for name, _value in COLUMNS])
-    for update in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow([value(update, context) for _name, value in COLUMNS])
+    return csv_lines(
+        [name for name, _value in COLUMNS],
+        (
+            [value(update, context) for _name, value in COLUMNS]
+            for update in queryset.iterator(chunk_size=CHUNK_SIZE)
+        ),
+    )
 
 
 def update_csv_response(request: Request, queryset: QuerySet) -> StreamingHttpResponse:
